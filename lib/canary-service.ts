@@ -1,0 +1,147 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { LambdaDeploymentGroup, type ILambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
+import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { Alias, type IFunction, type Version } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { ServiceModel } from './config/model';
+import { CompliantFunction } from './compliant-function';
+import { TrafficHook } from './traffic-hook';
+
+/** The alias that takes production traffic and that CodeDeploy shifts. */
+export const LIVE_ALIAS = 'live';
+
+export interface CanaryServiceProps {
+  /** The validated service definition, resolved for this stage. */
+  readonly service: ServiceModel;
+  /** Name of the stage; prefixes every physical name. */
+  readonly stageName: string;
+  /** How CodeDeploy shifts traffic to a new version. */
+  readonly deploymentConfig: ILambdaDeploymentConfig;
+  /** Where failed asynchronous invocations of the function and its hooks go. */
+  readonly deadLetterQueue: IQueue;
+  /**
+   * A principal outside the stage allowed to invoke the `live` alias, e.g. the pipeline's
+   * smoke-test step.
+   * @default none
+   */
+  readonly smokeTestPrincipal?: IPrincipal;
+}
+
+/**
+ * One service, deployed safely: a function whose every version is published and retained, a
+ * `live` alias, alarms on the alias (errors, p99 duration, throttles), and a CodeDeploy
+ * deployment group that shifts the alias with the stage's strategy, runs the synthetic checks
+ * in a pre- and a post-traffic hook, and rolls back on a failed hook, a stop or an alarm.
+ */
+export class CanaryService extends Construct {
+  readonly function: IFunction;
+  readonly version: Version;
+  readonly alias: Alias;
+  readonly alarms: readonly Alarm[];
+  readonly deploymentGroup: LambdaDeploymentGroup;
+  readonly preTrafficHook: TrafficHook;
+  readonly postTrafficHook: TrafficHook;
+
+  constructor(scope: Construct, id: string, props: CanaryServiceProps) {
+    super(scope, id);
+    const { service, stageName } = props;
+    const baseName = `${stageName}-${service.name}`;
+
+    const fn = new CompliantFunction(this, 'Service', {
+      entry: service.entry,
+      functionName: baseName,
+      description: service.description,
+      memorySize: service.memoryMb,
+      timeout: Duration.seconds(service.timeoutSeconds),
+      reservedConcurrentExecutions: service.reservedConcurrency,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: service.name,
+        STAGE: stageName,
+        ...service.environment,
+      },
+    }).function;
+    this.function = fn;
+
+    // Every change publishes a new version; old ones stay so a rollback has a target.
+    this.version = fn.currentVersion;
+    this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.alias = new Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS, version: this.version });
+    if (props.smokeTestPrincipal) this.alias.grantInvoke(props.smokeTestPrincipal);
+
+    this.alarms = this.createAlarms(baseName, service);
+
+    this.preTrafficHook = new TrafficHook(this, 'PreTrafficHook', {
+      phase: 'pre-traffic',
+      functionName: `${baseName}-pre-hook`,
+      target: fn,
+      qualifier: this.version.version,
+      invokeArn: this.version.functionArn,
+      checks: service.checks,
+      deadLetterQueue: props.deadLetterQueue,
+    });
+    this.postTrafficHook = new TrafficHook(this, 'PostTrafficHook', {
+      phase: 'post-traffic',
+      functionName: `${baseName}-post-hook`,
+      target: fn,
+      qualifier: LIVE_ALIAS,
+      invokeArn: this.alias.functionArn,
+      checks: service.checks,
+      deadLetterQueue: props.deadLetterQueue,
+    });
+
+    this.deploymentGroup = new LambdaDeploymentGroup(this, 'DeploymentGroup', {
+      deploymentGroupName: baseName,
+      alias: this.alias,
+      deploymentConfig: props.deploymentConfig,
+      alarms: [...this.alarms],
+      preHook: this.preTrafficHook.function,
+      postHook: this.postTrafficHook.function,
+      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+    });
+    Validations.of(this.deploymentGroup.role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason:
+        'LambdaDeploymentGroup always attaches this AWS-managed service-role policy; it is the narrowest one AWS publishes for CodeDeploy on Lambda (read alarms, update aliases), and AWS keeps it in step with the service.',
+    });
+  }
+
+  private createAlarms(baseName: string, service: ServiceModel): Alarm[] {
+    const period = Duration.minutes(1);
+    // No data means no traffic, not a failure: a quiet canary window must not roll back.
+    const treatMissingData = TreatMissingData.NOT_BREACHING;
+    return [
+      new Alarm(this, 'ErrorsAlarm', {
+        alarmName: `${baseName}-errors`,
+        alarmDescription: `${service.name}: ${service.alarms.maxErrors} or more errors in a minute on the ${LIVE_ALIAS} alias; rolls back a deployment in progress`,
+        metric: this.alias.metricErrors({ period, statistic: 'Sum' }),
+        threshold: service.alarms.maxErrors,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData,
+      }),
+      new Alarm(this, 'LatencyAlarm', {
+        alarmName: `${baseName}-p99-latency`,
+        alarmDescription: `${service.name}: p99 duration above ${service.alarms.p99LatencyMs} ms for 2 of 3 minutes; rolls back a deployment in progress`,
+        metric: this.alias.metricDuration({ period, statistic: 'p99' }),
+        threshold: service.alarms.p99LatencyMs,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData,
+      }),
+      new Alarm(this, 'ThrottlesAlarm', {
+        alarmName: `${baseName}-throttles`,
+        alarmDescription: `${service.name}: ${service.alarms.maxThrottles} or more throttles in a minute; rolls back a deployment in progress`,
+        metric: this.alias.metricThrottles({ period, statistic: 'Sum' }),
+        threshold: service.alarms.maxThrottles,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData,
+      }),
+    ];
+  }
+}
+

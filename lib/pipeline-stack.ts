@@ -1,0 +1,132 @@
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { BuildSpec, ComputeType, LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
+import { PipelineType, ProviderType } from 'aws-cdk-lib/aws-codepipeline';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  CodePipeline,
+  CodePipelineSource,
+  ManualApprovalStep,
+  ShellStep,
+  type Step,
+} from 'aws-cdk-lib/pipelines';
+import type { Construct } from 'constructs';
+import type { AppModel } from './config/model';
+import { ApplicationStage } from './application-stage';
+import { smokeTestStep } from './smoke-test-step';
+
+/** The command that synthesizes every stack and fails on any compliance finding. */
+export const SYNTH_COMMAND = "npx cdk synth '**'";
+
+export interface PipelineStackProps extends StackProps {
+  readonly model: AppModel;
+  /** Version of the `aws-cdk` CLI the pipeline installs for self-mutation and publishing. */
+  readonly cliVersion: string;
+}
+
+/**
+ * The self-mutating delivery pipeline: source on push → build, test, synth and compliance gate →
+ * self-mutation → one stage per stage entry, in order, with a manual approval before each stage
+ * that asks for one and smoke tests after each stage that runs them.
+ */
+export class PipelineStack extends Stack {
+  readonly pipeline: CodePipeline;
+  readonly stages: readonly ApplicationStage[];
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, { ...props, env: props.model.pipelineEnv });
+    const { model } = props;
+
+    const source = CodePipelineSource.connection(model.source.repository, model.source.branch, {
+      connectionArn: model.source.connectionArn,
+      triggerOnPush: true,
+    });
+
+    this.pipeline = new CodePipeline(this, 'Pipeline', {
+      pipelineName: model.pipelineName,
+      pipelineType: PipelineType.V2,
+      selfMutation: true,
+      crossAccountKeys: true,
+      enableKeyRotation: true,
+      artifactBucket: this.createArtifactBucket(),
+      cliVersion: props.cliVersion,
+      publishAssetsInParallel: false,
+      synth: new ShellStep('Synth', {
+        input: source,
+        installCommands: ['npm ci'],
+        commands: ['npm test', SYNTH_COMMAND],
+        primaryOutputDirectory: 'cdk.out',
+      }),
+      codeBuildDefaults: {
+        buildEnvironment: {
+          buildImage: LinuxBuildImage.STANDARD_7_0,
+          computeType: ComputeType.MEDIUM,
+        },
+        partialBuildSpec: BuildSpec.fromObject({
+          phases: { install: { 'runtime-versions': { nodejs: '22' } } },
+        }),
+        timeout: Duration.minutes(30),
+      },
+    });
+
+    this.stages = model.stages.map((stage) => {
+      const appStage = new ApplicationStage(this, stage.name, {
+        stage,
+        smokeTestAccount: model.pipelineEnv.account,
+      });
+      const pre: Step[] = stage.requiresApproval
+        ? [
+            new ManualApprovalStep(`Approve-${stage.name}`, {
+              comment: `Promote this release to ${stage.name} (${stage.env.account}/${stage.env.region})?`,
+            }),
+          ]
+        : [];
+      const post: Step[] = stage.smokeTests ? [smokeTestStep(appStage, source)] : [];
+      this.pipeline.addStage(appStage, { pre, post });
+      return appStage;
+    });
+
+    this.pipeline.buildPipeline();
+    // A V2 pipeline starts on a push to the configured branch, and only then.
+    const sourceAction = this.pipeline.pipeline.stages[0].actions[0];
+    this.pipeline.pipeline.addTrigger({
+      providerType: ProviderType.CODE_STAR_SOURCE_CONNECTION,
+      gitConfiguration: {
+        sourceAction,
+        pushFilter: [{ branchesIncludes: [model.source.branch] }],
+      },
+    });
+  }
+
+  /** Artifacts are encrypted with a rotated key the stage accounts can use, and access-logged. */
+  private createArtifactBucket(): Bucket {
+    const accessLogs = new Bucket(this, 'ArtifactAccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This bucket is the server access log destination of the artifact bucket; logging access to it would need another log bucket without end.',
+    });
+    const key = new Key(this, 'ArtifactKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts pipeline artifacts; stage accounts are granted use by CDK Pipelines',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    return new Bucket(this, 'ArtifactBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: key,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'artifacts/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      versioned: true,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { ServiceModel } from './config/model';
+import { CanaryService } from './canary-service';
+import { deploymentConfigFor } from './deployment-config';
+
+export interface ServiceStackProps extends StackProps {
+  readonly stageName: string;
+  /** The services this stack deploys (resolved for the stage). */
+  readonly services: readonly ServiceModel[];
+  /** @default none */
+  readonly smokeTestPrincipal?: IPrincipal;
+}
+
+/**
+ * The stack a service (or a group of services) deploys in. Its outputs are what the smoke
+ * tests, the ops command and an operator need: per service the function, the alias ARN, the
+ * deployment group and the alarms.
+ */
+export class ServiceStack extends Stack {
+  readonly services: readonly CanaryService[];
+  /** Per service name, the output holding the `live` alias ARN. */
+  readonly aliasArnOutputs: ReadonlyMap<string, CfnOutput>;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        'This queue is itself the dead-letter queue and on-failure destination of the stack\'s functions; nothing consumes it, operators inspect it, so a redrive target would never receive a message.',
+    });
+
+    const aliasArnOutputs = new Map<string, CfnOutput>();
+    this.services = props.services.map((service) => {
+      const canary = new CanaryService(this, pascal(service.name), {
+        service,
+        stageName: props.stageName,
+        deploymentConfig: deploymentConfigFor(this, service.strategy),
+        deadLetterQueue,
+        smokeTestPrincipal: props.smokeTestPrincipal,
+      });
+      const prefix = pascal(service.name);
+      const output = (name: string, value: string, description: string) =>
+        new CfnOutput(this, `${prefix}${name}`, { value, description });
+      output('FunctionName', canary.function.functionName, `${service.name}: function name`);
+      aliasArnOutputs.set(
+        service.name,
+        output('AliasArn', canary.alias.functionArn, `${service.name}: ARN of the live alias`),
+      );
+      output(
+        'DeploymentGroup',
+        `${canary.deploymentGroup.application.applicationName}/${canary.deploymentGroup.deploymentGroupName}`,
+        `${service.name}: CodeDeploy application/deployment group`,
+      );
+      output(
+        'Alarms',
+        canary.alarms.map((a) => a.alarmName).join(','),
+        `${service.name}: alarms that roll a deployment back`,
+      );
+      return canary;
+    });
+    this.aliasArnOutputs = aliasArnOutputs;
+  }
+}
+
+/** `order-history` → `OrderHistory`. */
+export function pascal(name: string): string {
+  return name
+    .split('-')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+}

@@ -1,0 +1,65 @@
+import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { SyntheticCheck } from '../runtime/synthetic/types';
+import { CompliantFunction } from './compliant-function';
+
+/** The hook handler shared by every pre- and post-traffic hook. */
+export const TRAFFIC_HOOK_ENTRY = path.join(__dirname, '..', 'runtime', 'hooks', 'traffic-hook.ts');
+
+/** A hook's own time limit: enough for the checks (the service's timeout is at most a minute)
+ * plus the reserve it keeps for reporting, far below Lambda's 15-minute maximum. */
+export const HOOK_TIMEOUT = Duration.minutes(2);
+
+export type HookPhase = 'pre-traffic' | 'post-traffic';
+
+export interface TrafficHookProps {
+  readonly phase: HookPhase;
+  /** Physical name of the hook function. */
+  readonly functionName: string;
+  /** The service function whose synthetic checks the hook runs. */
+  readonly target: IFunction;
+  /**
+   * The qualifier the hook invokes: the new version number before traffic moves, `live` after.
+   */
+  readonly qualifier: string;
+  /** The only ARN the hook may invoke: the qualified ARN of that version or alias. */
+  readonly invokeArn: string;
+  readonly checks: readonly SyntheticCheck[];
+  readonly deadLetterQueue: IQueue;
+}
+
+/**
+ * A CodeDeploy lifecycle hook that runs a service's synthetic checks against one qualified
+ * target and reports the result. The deployment group grants it the right to report; this
+ * construct grants it the right to invoke exactly `invokeArn` and nothing else.
+ */
+export class TrafficHook extends Construct {
+  readonly function: IFunction;
+
+  constructor(scope: Construct, id: string, props: TrafficHookProps) {
+    super(scope, id);
+    const fn = new CompliantFunction(this, 'Hook', {
+      entry: TRAFFIC_HOOK_ENTRY,
+      functionName: props.functionName,
+      description: `${props.phase} hook: runs the synthetic checks of ${props.functionName}`,
+      memorySize: 256,
+      timeout: HOOK_TIMEOUT,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        HOOK_PHASE: props.phase,
+        TARGET_FUNCTION_NAME: props.target.functionName,
+        TARGET_QUALIFIER: props.qualifier,
+        SYNTHETIC_CHECKS: JSON.stringify(props.checks),
+        POWERTOOLS_SERVICE_NAME: 'traffic-hook',
+      },
+    });
+    fn.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.invokeArn] }),
+    );
+    this.function = fn.function;
+  }
+}
