@@ -18,7 +18,9 @@ const noCdkInRuntime = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '.bench/**', '**/*.js', '**/*.d.ts'] },
+  {
+    ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '.bench/**', '**/*.js', '**/*.d.ts'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,7 +29,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['runtime/**/*.ts', 'services/*/handler.ts', 'services/*/synthetic.ts', 'services/*/lib/**/*.ts'],
+    files: [
+      'runtime/**/*.ts',
+      'services/*/handler.ts',
+      'services/*/synthetic.ts',
+      'services/*/lib/**/*.ts',
+    ],
     rules: noCdkInRuntime,
   },
 );

@@ -4,6 +4,6 @@ module.exports = {
   roots: ['<rootDir>/test', '<rootDir>/services'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
 };

@@ -1,28 +1,30 @@
 #!/usr/bin/env node
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
-import { acknowledgeReviewedWildcards, addComplianceChecks, readFindings } from '../lib/compliance';
+import { buildApp } from '../lib/build-app';
+import { readFindings } from '../lib/compliance';
 import { ConfigError } from '../lib/config/config-error';
 import { loadApp } from '../lib/config/load';
-import { PipelineStack } from '../lib/pipeline-stack';
 
 const root = path.join(__dirname, '..');
 
 try {
   const model = loadApp(root);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cliVersion = (require('../package.json') as { devDependencies: Record<string, string> })
-    .devDependencies['aws-cdk'];
-  const app = new App();
-  addComplianceChecks(app);
-  acknowledgeReviewedWildcards(app);
-  new PipelineStack(app, `${model.pipelineName}-pipeline`, { model, cliVersion });
+  const pkg = require('../package.json') as { devDependencies: Record<string, string> };
+  const { app } = buildApp(model, pkg.devDependencies['aws-cdk']);
   const assembly = app.synth();
-  // The gate holds whichever stacks the CLI selected: any finding in any stage fails synth.
+  // The gate holds whichever stacks the CLI selected: a finding in any stage fails synth.
   const findings = readFindings(assembly.directory);
   if (findings.length > 0) {
+    const lines = findings.map(
+      (f) => `  ${f.severity.toUpperCase()} ${f.rule}\n      at ${f.path}`,
+    );
     console.error(
-      `\n✖ Compliance gate: ${findings.length} unacknowledged finding(s), listed above and in ${path.join(assembly.directory, 'validation-report.json')}.\n  Fix the infrastructure, or acknowledge one finding id on the narrowest construct with a reason (see README, "Compliance").\n`,
+      [
+        `\n✖ Compliance gate: ${findings.length} unacknowledged finding(s) (details in cdk.out/validation-report.json):`,
+        ...lines,
+        '  Fix the infrastructure, or acknowledge that one finding id on the narrowest construct with a reason a reviewer would accept (README, "Compliance").\n',
+      ].join('\n'),
     );
     process.exitCode = 1;
   }

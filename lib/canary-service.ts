@@ -144,4 +144,3 @@ export class CanaryService extends Construct {
     ];
   }
 }
-

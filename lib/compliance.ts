@@ -36,6 +36,7 @@ export function acknowledgeReviewedWildcards(stage: Stage): void {
 
 /** One unacknowledged finding from `validation-report.json`. */
 export interface Finding {
+  readonly plugin: string;
   readonly rule: string;
   readonly severity: string;
   readonly path: string;
@@ -50,6 +51,7 @@ export function readFindings(assemblyDir: string): Finding[] {
   if (!fs.existsSync(file)) return [];
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as {
     pluginReports?: {
+      pluginName: string;
       violations?: {
         ruleName: string;
         severity: string;
@@ -60,6 +62,7 @@ export function readFindings(assemblyDir: string): Finding[] {
   return (report.pluginReports ?? []).flatMap((p) =>
     (p.violations ?? []).flatMap((v) =>
       (v.violatingConstructs ?? []).map((c) => ({
+        plugin: p.pluginName,
         rule: v.ruleName,
         severity: v.severity,
         path: c.constructPath,

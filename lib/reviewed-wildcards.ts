@@ -36,11 +36,12 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
     pattern: /^<ArtifactBucket[0-9A-F]{8}\.Arn>\/\*$/,
     actions: /^(s3:[A-Za-z*]+|kms:[A-Za-z*]+)$/,
     reason:
-      'Objects of the pipeline\'s own artifact bucket: CodePipeline names artifact objects per execution, so no narrower ARN exists; the bucket is KMS-encrypted and TLS-only.',
+      "Objects of the pipeline's own artifact bucket: CodePipeline names artifact objects per execution, so no narrower ARN exists; the bucket is KMS-encrypted and TLS-only.",
   },
   {
     part: 'Action',
-    pattern: /^s3:(GetObject|GetBucket|List|DeleteObject|Abort|PutObject(Legal|Retention|Tagging|VersionTagging)?)\*$/,
+    pattern:
+      /^s3:(GetObject|GetBucket|List|DeleteObject|Abort|PutObject(Legal|Retention|Tagging|VersionTagging)?)\*$/,
     actions: /^s3:[A-Za-z*]+$/,
     reason:
       'CDK bucket grant on the pipeline artifact bucket only: the action wildcards cover object versions, tagging and multipart-upload cleanup on that one bucket.',
@@ -54,15 +55,17 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
   },
   {
     part: 'Resource',
-    pattern: /^arn:[a-z-]+:logs:[a-z0-9-]+:\d{12}:log-group:\/aws\/codebuild\/(<[A-Za-z0-9]+>:)?\*$/,
+    pattern:
+      /^arn:[a-z-]+:logs:[a-z0-9-]+:\d{12}:log-group:\/aws\/codebuild\/(<[A-Za-z0-9]+>:)?\*$/,
     actions: /^logs:(CreateLogGroup|CreateLogStream|PutLogEvents)$/,
     reason:
-      'CodeBuild build logs: CodeBuild names a new log stream per build under the project\'s /aws/codebuild/ log group; the shared asset-publishing role covers the asset projects CDK Pipelines creates.',
+      "CodeBuild build logs: CodeBuild names a new log stream per build under the project's /aws/codebuild/ log group; the shared asset-publishing role covers the asset projects CDK Pipelines creates.",
   },
   {
     part: 'Resource',
     pattern: /^arn:[a-z-]+:codebuild:[a-z0-9-]+:\d{12}:report-group\/(<[A-Za-z0-9]+>-)?\*$/,
-    actions: /^codebuild:(CreateReportGroup|CreateReport|UpdateReport|BatchPutTestCases|BatchPutCodeCoverages)$/,
+    actions:
+      /^codebuild:(CreateReportGroup|CreateReport|UpdateReport|BatchPutTestCases|BatchPutCodeCoverages)$/,
     reason:
       'CodeBuild test reports: CodeBuild creates report groups named after the project at build time.',
   },
@@ -92,7 +95,7 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
     pattern: /^<[A-Za-z0-9]+(PreTrafficHook|PostTrafficHook)[A-Za-z0-9]*\.Arn>:\*$/,
     actions: /^lambda:InvokeFunction$/,
     reason:
-      'CodeDeploy invokes this deployment group\'s own traffic hook; the CDK grant adds the version-qualified form of that one function.',
+      "CodeDeploy invokes this deployment group's own traffic hook; the CDK grant adds the version-qualified form of that one function.",
   },
 ];
 

@@ -34,7 +34,7 @@ export class ServiceStack extends Stack {
     Validations.of(deadLetterQueue).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',
       reason:
-        'This queue is itself the dead-letter queue and on-failure destination of the stack\'s functions; nothing consumes it, operators inspect it, so a redrive target would never receive a message.',
+        "This queue is itself the dead-letter queue and on-failure destination of the stack's functions; nothing consumes it, operators inspect it, so a redrive target would never receive a message.",
     });
 
     const aliasArnOutputs = new Map<string, CfnOutput>();

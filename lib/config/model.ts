@@ -7,7 +7,11 @@ import type { DeploymentStrategy } from './strategy';
  */
 export interface AppModel {
   readonly pipelineName: string;
-  readonly source: { readonly connectionArn: string; readonly repository: string; readonly branch: string };
+  readonly source: {
+    readonly connectionArn: string;
+    readonly repository: string;
+    readonly branch: string;
+  };
   readonly pipelineEnv: Env;
   readonly notificationEmails: readonly string[];
   /** In pipeline order. */

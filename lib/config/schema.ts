@@ -36,7 +36,8 @@ export const stageName = z
   });
 
 const accountId = z.string().regex(/^\d{12}$/, {
-  error: 'is not a 12-digit AWS account id. Fix: use the account id exactly as the console shows it, e.g. "123456789012"',
+  error:
+    'is not a 12-digit AWS account id. Fix: use the account id exactly as the console shows it, e.g. "123456789012"',
 });
 
 const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, {
@@ -56,14 +57,16 @@ const connectionArn = z
   );
 
 const repository = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
-  error: 'is not an "owner/repo" name. Fix: write the repository as "owner/repo", e.g. "my-org/my-services"',
+  error:
+    'is not an "owner/repo" name. Fix: write the repository as "owner/repo", e.g. "my-org/my-services"',
 });
 
 const email = z.email({ error: 'is not an e-mail address. Fix: write it as "name@example.com"' });
 
 export const pipelineConfigSchema = z.strictObject({
   pipelineName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, {
-    error: 'is not a valid pipeline name. Fix: use letters, digits and hyphens, at most 63 characters',
+    error:
+      'is not a valid pipeline name. Fix: use letters, digits and hyphens, at most 63 characters',
   }),
   source: z.strictObject({
     connectionArn,
@@ -74,9 +77,7 @@ export const pipelineConfigSchema = z.strictObject({
   environments: z.record(z.string(), environment).refine((e) => Object.keys(e).length > 0, {
     error: 'is empty. Fix: add at least one environment, e.g. dev: { account, region }',
   }),
-  notifications: z
-    .strictObject({ emails: z.array(email).default([]) })
-    .default({ emails: [] }),
+  notifications: z.strictObject({ emails: z.array(email).default([]) }).default({ emails: [] }),
 });
 
 const percentage = z
@@ -89,7 +90,7 @@ const intervalMinutes = z
   .number()
   .int({ error: 'must be a whole number of minutes. Fix: use 1 to 2880 minutes' })
   .min(1, { error: 'is below 1 minute. Fix: use 1 to 2880 minutes' })
-  .max(2880, { error: 'is above 2880 minutes (two days), CodeDeploy\'s limit. Fix: use 1 to 2880' });
+  .max(2880, { error: "is above 2880 minutes (two days), CodeDeploy's limit. Fix: use 1 to 2880" });
 
 export const strategySchema = z.discriminatedUnion(
   'kind',
@@ -112,8 +113,8 @@ export const strategySchema = z.discriminatedUnion(
 const memoryMb = z
   .number()
   .int({ error: 'must be a whole number of MB. Fix: use 128 to 10240' })
-  .min(128, { error: 'is below Lambda\'s minimum of 128 MB. Fix: use 128 to 10240' })
-  .max(10240, { error: 'is above Lambda\'s maximum of 10240 MB. Fix: use 128 to 10240' });
+  .min(128, { error: "is below Lambda's minimum of 128 MB. Fix: use 128 to 10240" })
+  .max(10240, { error: "is above Lambda's maximum of 10240 MB. Fix: use 128 to 10240" });
 
 /** Upper bound for a service's timeout: synthetic checks must finish inside a hook's budget. */
 export const SERVICE_TIMEOUT_MAX_SECONDS = 60;
@@ -132,13 +133,20 @@ const reservedConcurrency = z
   .min(1, { error: 'is below 1; 0 would stop the function. Fix: use 1 to 1000, or leave it out' })
   .max(1000, { error: 'is above 1000. Fix: use 1 to 1000, or leave it out' });
 
-const envVarName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, {
-  error: 'is not a valid environment variable name. Fix: use letters, digits and underscores, starting with a letter',
-}).refine((k) => !k.startsWith('AWS_'), {
-  error: 'is reserved by Lambda (AWS_*). Fix: pick another name',
-});
+const envVarName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, {
+    error:
+      'is not a valid environment variable name. Fix: use letters, digits and underscores, starting with a letter',
+  })
+  .refine((k) => !k.startsWith('AWS_'), {
+    error: 'is reserved by Lambda (AWS_*). Fix: pick another name',
+  });
 
-const environmentVars = z.record(envVarName, z.string({ error: 'must be a string. Fix: quote the value' }));
+const environmentVars = z.record(
+  envVarName,
+  z.string({ error: 'must be a string. Fix: quote the value' }),
+);
 
 const alarms = z.strictObject({
   maxErrors: z
@@ -170,11 +178,15 @@ const serviceSettings = {
 
 export const serviceDefinitionSchema = z.strictObject({
   name: serviceName,
-  description: z.string().max(256, { error: 'is longer than 256 characters. Fix: shorten it' }).optional(),
+  description: z
+    .string()
+    .max(256, { error: 'is longer than 256 characters. Fix: shorten it' })
+    .optional(),
   handler: z
     .string()
     .regex(/^[A-Za-z0-9_./-]+\.ts$/, {
-      error: 'is not a TypeScript file name. Fix: name the handler file relative to the service folder, e.g. "handler.ts"',
+      error:
+        'is not a TypeScript file name. Fix: name the handler file relative to the service folder, e.g. "handler.ts"',
     })
     .optional(),
   ...serviceSettings,
@@ -182,20 +194,30 @@ export const serviceDefinitionSchema = z.strictObject({
 });
 
 const reason = z.string().min(20, {
-  error: 'is too short to explain anything. Fix: give a reason of at least 20 characters that a reviewer can check',
+  error:
+    'is too short to explain anything. Fix: give a reason of at least 20 characters that a reviewer can check',
 });
 
 export const stageServiceSchema = z.union(
   [
     serviceName,
-    z.strictObject({ name: serviceName, strategy: strategySchema.optional(), allAtOnceReason: reason.optional() }),
+    z.strictObject({
+      name: serviceName,
+      strategy: strategySchema.optional(),
+      allAtOnceReason: reason.optional(),
+    }),
   ],
-  { error: 'is not a service entry. Fix: write the service name, or { name, strategy, allAtOnceReason }' },
+  {
+    error:
+      'is not a service entry. Fix: write the service name, or { name, strategy, allAtOnceReason }',
+  },
 );
 
 export const stageEntrySchema = z.strictObject({
   name: stageName,
-  environment: z.string({ error: 'must name an environment of pipeline.config.ts. Fix: e.g. "dev"' }),
+  environment: z.string({
+    error: 'must name an environment of pipeline.config.ts. Fix: e.g. "dev"',
+  }),
   strategy: strategySchema,
   requiresApproval: z.boolean().default(false),
   allAtOnceReason: reason.optional(),
@@ -222,6 +244,12 @@ export const syntheticChecksSchema = z
         maxLatencyMs: z.number().int().min(1).optional(),
       }),
     }),
-    { error: 'must export `checks`, an array of synthetic checks. Fix: export const checks: SyntheticCheck[] = [...]' },
+    {
+      error:
+        'must export `checks`, an array of synthetic checks. Fix: export const checks: SyntheticCheck[] = [...]',
+    },
   )
-  .min(1, { error: 'is empty: a service without synthetic checks cannot be verified by its traffic hooks. Fix: add at least one check' });
+  .min(1, {
+    error:
+      'is empty: a service without synthetic checks cannot be verified by its traffic hooks. Fix: add at least one check',
+  });

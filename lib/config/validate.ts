@@ -44,28 +44,48 @@ export const MAX_CHECKS_BYTES = 3000;
 export function validateApp(input: AppInput): AppModel {
   const config = parse(pipelineConfigSchema, input.config, 'pipeline configuration');
 
-  const services = new Map<string, { def: z.output<typeof serviceDefinitionSchema>; dir: string; file: string; checks: SyntheticCheck[] }>();
+  const services = new Map<
+    string,
+    {
+      def: z.output<typeof serviceDefinitionSchema>;
+      dir: string;
+      file: string;
+      checks: SyntheticCheck[];
+    }
+  >();
   for (const loaded of input.services) {
     const def = parse(serviceDefinitionSchema, loaded.definition, 'service definition');
     const where = `Service "${def.name}" (${loaded.definition.file})`;
     const folder = path.basename(loaded.dir);
     if (def.name !== folder) {
-      fail(`${where}: name is "${def.name}" but the folder is services/${folder}/. Fix: make the name match the folder, or rename the folder`);
+      fail(
+        `${where}: name is "${def.name}" but the folder is services/${folder}/. Fix: make the name match the folder, or rename the folder`,
+      );
     }
     const handlerFile = def.handler ?? 'handler.ts';
     const entry = path.join(loaded.dir, handlerFile);
     if (!fs.existsSync(entry)) {
-      fail(`${where}: handler is "${handlerFile}" but services/${folder}/${handlerFile} does not exist. Fix: create the file, or point handler at the file that exports \`handler\``);
+      fail(
+        `${where}: handler is "${handlerFile}" but services/${folder}/${handlerFile} does not exist. Fix: create the file, or point handler at the file that exports \`handler\``,
+      );
     }
-    const checks = parse(syntheticChecksSchema, loaded.checks, 'synthetic checks') as SyntheticCheck[];
+    const checks = parse(
+      syntheticChecksSchema,
+      loaded.checks,
+      'synthetic checks',
+    ) as SyntheticCheck[];
     const names = checks.map((c) => c.name);
     const dupCheck = names.find((n, i) => names.indexOf(n) !== i);
     if (dupCheck) {
-      fail(`Synthetic checks (${loaded.checks.file}): the check name "${dupCheck}" is used twice. Fix: give every check a unique name`);
+      fail(
+        `Synthetic checks (${loaded.checks.file}): the check name "${dupCheck}" is used twice. Fix: give every check a unique name`,
+      );
     }
     const size = Buffer.byteLength(JSON.stringify(checks));
     if (size > MAX_CHECKS_BYTES) {
-      fail(`Synthetic checks (${loaded.checks.file}): the checks take ${size} bytes as JSON, more than the ${MAX_CHECKS_BYTES} bytes that fit in the traffic hooks' environment. Fix: use fewer or smaller events`);
+      fail(
+        `Synthetic checks (${loaded.checks.file}): the checks take ${size} bytes as JSON, more than the ${MAX_CHECKS_BYTES} bytes that fit in the traffic hooks' environment. Fix: use fewer or smaller events`,
+      );
     }
     services.set(def.name, { def, dir: loaded.dir, file: loaded.definition.file, checks });
   }
@@ -77,15 +97,25 @@ export function validateApp(input: AppInput): AppModel {
     const entry = parse(stageEntrySchema, loaded, 'stage entry');
     const where = `Stage "${entry.name}" (${loaded.file})`;
     if (stageNames.has(entry.name)) {
-      fail(`${where}: the stage name "${entry.name}" is used by an earlier stage. Fix: give every stage a unique name`);
+      fail(
+        `${where}: the stage name "${entry.name}" is used by an earlier stage. Fix: give every stage a unique name`,
+      );
     }
     stageNames.add(entry.name);
     const env = config.environments[entry.environment];
     if (!env) {
-      fail(`${where}: environment is "${entry.environment}", which pipeline.config.ts does not define. Fix: use one of ${Object.keys(config.environments).map((e) => `"${e}"`).join(', ')}, or add it to environments`);
+      fail(
+        `${where}: environment is "${entry.environment}", which pipeline.config.ts does not define. Fix: use one of ${Object.keys(
+          config.environments,
+        )
+          .map((e) => `"${e}"`)
+          .join(', ')}, or add it to environments`,
+      );
     }
     if (entry.requiresApproval && isAllAtOnce(entry.strategy) && !entry.allAtOnceReason) {
-      fail(`${where}: strategy is ALL_AT_ONCE in a stage that requires approval, so a bad release would reach all traffic at once. Fix: use a canary or linear strategy, or set allAtOnceReason to say why all-at-once is safe here`);
+      fail(
+        `${where}: strategy is ALL_AT_ONCE in a stage that requires approval, so a bad release would reach all traffic at once. Fix: use a canary or linear strategy, or set allAtOnceReason to say why all-at-once is safe here`,
+      );
     }
 
     const seen = new Set<string>();
@@ -100,15 +130,22 @@ export function validateApp(input: AppInput): AppModel {
       const svc = services.get(ref.name);
       if (!svc) {
         const known = [...services.keys()].sort();
-        fail(`${at} is "${ref.name}", which is not a service. Known services: ${known.join(', ') || '(none)'}. Fix: correct the name, or create it with npm run new-service -- ${ref.name}`);
+        fail(
+          `${at} is "${ref.name}", which is not a service. Known services: ${known.join(', ') || '(none)'}. Fix: correct the name, or create it with npm run new-service -- ${ref.name}`,
+        );
       }
       if (entry.requiresApproval && !deployedBefore.has(ref.name) && stages.length > 0) {
-        fail(`${at} is "${ref.name}", which no earlier stage deploys, so it would reach "${entry.name}" untested. Fix: add "${ref.name}" to an earlier stage (e.g. "${stages[0].name}") too`);
+        fail(
+          `${at} is "${ref.name}", which no earlier stage deploys, so it would reach "${entry.name}" untested. Fix: add "${ref.name}" to an earlier stage (e.g. "${stages[0].name}") too`,
+        );
       }
       const strategy: DeploymentStrategy = ref.strategy ?? entry.strategy;
-      const reason = (typeof item === 'string' ? undefined : item.allAtOnceReason) ?? entry.allAtOnceReason;
+      const reason =
+        (typeof item === 'string' ? undefined : item.allAtOnceReason) ?? entry.allAtOnceReason;
       if (entry.requiresApproval && isAllAtOnce(strategy) && !reason) {
-        fail(`${at} ("${ref.name}"): strategy is ALL_AT_ONCE in a stage that requires approval. Fix: use a canary or linear strategy, or set allAtOnceReason on the entry`);
+        fail(
+          `${at} ("${ref.name}"): strategy is ALL_AT_ONCE in a stage that requires approval. Fix: use a canary or linear strategy, or set allAtOnceReason on the entry`,
+        );
       }
       resolved.push(resolveService(svc, entry.name, strategy));
     });
@@ -124,13 +161,17 @@ export function validateApp(input: AppInput): AppModel {
     });
   }
   if (stages.length === 0) {
-    fail('Stage entries (stages/index.ts): no stages are listed. Fix: export at least one stage in `stages`');
+    fail(
+      'Stage entries (stages/index.ts): no stages are listed. Fix: export at least one stage in `stages`',
+    );
   }
 
   for (const [name, svc] of services) {
     for (const stage of Object.keys(svc.def.stageOverrides ?? {})) {
       if (!stageNames.has(stage)) {
-        fail(`Service "${name}" (${svc.file}): stageOverrides has "${stage}", which is not a stage. Fix: use one of ${[...stageNames].map((s) => `"${s}"`).join(', ')}`);
+        fail(
+          `Service "${name}" (${svc.file}): stageOverrides has "${stage}", which is not a stage. Fix: use one of ${[...stageNames].map((s) => `"${s}"`).join(', ')}`,
+        );
       }
     }
   }
@@ -145,7 +186,12 @@ export function validateApp(input: AppInput): AppModel {
 }
 
 function resolveService(
-  svc: { def: z.output<typeof serviceDefinitionSchema>; dir: string; file: string; checks: SyntheticCheck[] },
+  svc: {
+    def: z.output<typeof serviceDefinitionSchema>;
+    dir: string;
+    file: string;
+    checks: SyntheticCheck[];
+  },
   stage: string,
   strategy: DeploymentStrategy,
 ): ServiceModel {
@@ -155,12 +201,20 @@ function resolveService(
   const timeoutMs = timeoutSeconds * 1000;
   const alarms: AlarmThresholds = {
     maxErrors: o.alarms?.maxErrors ?? def.alarms?.maxErrors ?? 1,
-    p99LatencyMs: o.alarms?.p99LatencyMs ?? def.alarms?.p99LatencyMs ?? Math.min(1000, Math.floor(timeoutMs * 0.8)),
+    p99LatencyMs:
+      o.alarms?.p99LatencyMs ??
+      def.alarms?.p99LatencyMs ??
+      Math.min(1000, Math.floor(timeoutMs * 0.8)),
     maxThrottles: o.alarms?.maxThrottles ?? def.alarms?.maxThrottles ?? 1,
   };
   if (alarms.p99LatencyMs >= timeoutMs) {
-    const where = o.alarms?.p99LatencyMs !== undefined ? `stageOverrides.${stage}.alarms.p99LatencyMs` : 'alarms.p99LatencyMs';
-    fail(`Service "${def.name}" (${svc.file}): ${where} is ${alarms.p99LatencyMs}, not below the ${timeoutMs} ms timeout, so the alarm could never fire before the function times out. Fix: use a threshold below ${timeoutMs}`);
+    const where =
+      o.alarms?.p99LatencyMs !== undefined
+        ? `stageOverrides.${stage}.alarms.p99LatencyMs`
+        : 'alarms.p99LatencyMs';
+    fail(
+      `Service "${def.name}" (${svc.file}): ${where} is ${alarms.p99LatencyMs}, not below the ${timeoutMs} ms timeout, so the alarm could never fire before the function times out. Fix: use a threshold below ${timeoutMs}`,
+    );
   }
   return {
     name: def.name,
@@ -186,15 +240,20 @@ function parse<T extends z.ZodType>(schema: T, loaded: Loaded, what: string): z.
   const field = issue.path.length ? formatPath(issue.path) : 'the export';
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.join(', ');
-    fail(`${where}: ${field === 'the export' ? '' : `${field} has `}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}. Fix: remove ${issue.keys.length > 1 ? 'them' : 'it'} or correct the spelling`);
+    fail(
+      `${where}: ${field === 'the export' ? '' : `${field} has `}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}. Fix: remove ${issue.keys.length > 1 ? 'them' : 'it'} or correct the spelling`,
+    );
   }
   const value = 'input' in issue ? issue.input : undefined;
   const shown = value === undefined ? 'missing' : `${JSON.stringify(value)}`;
-  fail(`${where}: ${field} is ${shown}: ${issue.message.replace(/^Invalid input: expected (\w+), received undefined$/, 'is required. Fix: set it ($1)')}`);
+  fail(
+    `${where}: ${field} is ${shown}: ${issue.message.replace(/^Invalid input: expected (\w+), received undefined$/, 'is required. Fix: set it ($1)')}`,
+  );
 }
 
 function nameOf(value: unknown): string | undefined {
-  if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string') return value.name;
+  if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string')
+    return value.name;
   return undefined;
 }
 
@@ -211,4 +270,3 @@ function capitalise(s: string): string {
 function fail(message: string): never {
   throw new ConfigError(message);
 }
-

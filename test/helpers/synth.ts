@@ -1,0 +1,40 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp, type BuiltApp } from '../../lib/build-app';
+import type { AppModel } from '../../lib/config/model';
+import { loadApp } from '../../lib/config/load';
+
+export const ROOT = path.join(__dirname, '..', '..');
+
+/** The feature flags of cdk.json, so tests synthesize what `cdk synth` synthesizes. */
+export function cdkJsonContext(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
+}
+
+export interface Synthesized extends BuiltApp {
+  readonly model: AppModel;
+  readonly outdir: string;
+}
+
+/**
+ * Builds and synthesizes the app. Bundling is skipped (tests that need the bundle say so):
+ * it dominates test time and the templates do not depend on it.
+ */
+export function synthApp(
+  model: AppModel = loadApp(ROOT),
+  opts: { bundle?: boolean } = {},
+): Synthesized {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-'));
+  const context: Record<string, unknown> = { ...cdkJsonContext() };
+  if (!opts.bundle) context['aws:cdk:bundling-stacks'] = [];
+  const built = buildApp(model, '2.1148.1', { context, outdir });
+  built.app.synth();
+  return { ...built, model, outdir };
+}
+
+export function template(stack: Stack): Template {
+  return Template.fromStack(stack);
+}

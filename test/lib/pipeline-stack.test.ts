@@ -1,0 +1,123 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { synthApp, type Synthesized } from '../helpers/synth';
+
+let s: Synthesized;
+let t: Template;
+let stages: {
+  Name: string;
+  Actions: {
+    Name: string;
+    ActionTypeId: { Provider: string };
+    RunOrder: number;
+    Configuration?: Record<string, unknown>;
+  }[];
+}[];
+
+beforeAll(() => {
+  s = synthApp();
+  t = Template.fromStack(s.pipelineStack);
+  const pipeline = Object.values(t.findResources('AWS::CodePipeline::Pipeline'))[0];
+  stages = pipeline.Properties.Stages;
+});
+
+test('is a V2 pipeline triggered by a push to the configured branch', () => {
+  t.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+    PipelineType: 'V2',
+    Triggers: [
+      {
+        ProviderType: 'CodeStarSourceConnection',
+        GitConfiguration: { Push: [{ Branches: { Includes: ['main'] } }] },
+      },
+    ],
+  });
+  const source = stages[0].Actions[0];
+  expect(source.ActionTypeId.Provider).toBe('CodeStarSourceConnection');
+  expect(source.Configuration).toMatchObject({
+    BranchName: 'main',
+    FullRepositoryId: s.model.source.repository,
+    ConnectionArn: s.model.source.connectionArn,
+  });
+});
+
+test('runs in order: source, build, self-mutation, assets, dev, prod', () => {
+  expect(stages.map((st) => st.Name)).toEqual([
+    'Source',
+    'Build',
+    'UpdatePipeline',
+    'Assets',
+    'dev',
+    'prod',
+  ]);
+  expect(stages[2].Actions[0].Name).toBe('SelfMutate');
+});
+
+test('the build runs npm ci, the tests and a synth of every stack', () => {
+  const synth = Object.values(t.findResources('AWS::CodeBuild::Project')).find((p) =>
+    String(p.Properties.Source.BuildSpec).includes('cdk synth'),
+  );
+  const spec = JSON.parse(synth!.Properties.Source.BuildSpec);
+  expect(spec.phases.install.commands).toEqual(['npm ci']);
+  expect(spec.phases.build.commands).toEqual(['npm test', "npx cdk synth '**'"]);
+});
+
+test('self-mutation and asset publishing use the pinned CDK CLI, not npm latest', () => {
+  const specs = Object.values(t.findResources('AWS::CodeBuild::Project')).map((p) =>
+    String(p.Properties.Source.BuildSpec),
+  );
+  const installs = specs.filter((x) => x.includes('npm install -g aws-cdk'));
+  expect(installs.length).toBeGreaterThan(0);
+  for (const spec of installs) expect(spec).toContain('aws-cdk@2.1148.1');
+});
+
+test('dev deploys, then smoke-tests; the approval comes before prod deploys', () => {
+  const dev = stages.find((st) => st.Name === 'dev')!;
+  const prod = stages.find((st) => st.Name === 'prod')!;
+  const smoke = dev.Actions.find((a) => a.Name === 'SmokeTest-dev')!;
+  const devDeploys = dev.Actions.filter((a) => a.Name.endsWith('.Deploy'));
+  expect(devDeploys.length).toBe(1);
+  expect(smoke.RunOrder).toBeGreaterThan(Math.max(...devDeploys.map((a) => a.RunOrder)));
+  const approval = prod.Actions.find((a) => a.ActionTypeId.Provider === 'Manual')!;
+  expect(approval.Name).toBe('Approve-prod');
+  const prodDeploys = prod.Actions.filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
+  expect(prodDeploys.length).toBeGreaterThan(0);
+  for (const d of prodDeploys) expect(d.RunOrder).toBeGreaterThan(approval.RunOrder);
+  expect(dev.Actions.some((a) => a.ActionTypeId.Provider === 'Manual')).toBe(false);
+});
+
+test('the smoke test gets each alias ARN from stack outputs and may invoke only those aliases', () => {
+  const smokeProject = Object.values(t.findResources('AWS::CodeBuild::Project')).find((p) =>
+    String(p.Properties.Source.BuildSpec).includes('npm run synthetic -- --remote'),
+  )!;
+  expect(String(smokeProject.Properties.Source.BuildSpec)).toContain('--remote greeter');
+  const dev = stages.find((st) => st.Name === 'dev')!;
+  const smoke = dev.Actions.find((a) => a.Name === 'SmokeTest-dev')!;
+  expect(String(smoke.Configuration?.EnvironmentVariables)).toContain('SYNTHETIC_TARGET_GREETER');
+  t.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        {
+          Action: 'lambda:InvokeFunction',
+          Effect: 'Allow',
+          Resource: `arn:aws:lambda:${s.model.stages[0].env.region}:${s.model.stages[0].env.account}:function:dev-greeter:live`,
+        },
+      ]),
+    },
+  });
+});
+
+test('artifacts use a rotated KMS key and a TLS-only, access-logged bucket', () => {
+  t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  t.hasResourceProperties('AWS::S3::Bucket', {
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: [
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } },
+      ],
+    },
+    LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'artifacts/' }),
+  });
+});
+
+test('the pipeline stack lives in the configured pipeline account and region', () => {
+  expect(s.pipelineStack.account).toBe(s.model.pipelineEnv.account);
+  expect(s.pipelineStack.region).toBe(s.model.pipelineEnv.region);
+});
