@@ -1,16 +1,19 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { LambdaDeploymentGroup, type ILambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, type IFunction, type Version } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceModel } from './config/model';
 import { CompliantFunction } from './compliant-function';
+import { alarmName, LIVE_ALIAS, serviceBaseName } from './resource-names';
+import { ServiceDashboard } from './service-dashboard';
 import { TrafficHook } from './traffic-hook';
 
-/** The alias that takes production traffic and that CodeDeploy shifts. */
-export const LIVE_ALIAS = 'live';
+export { LIVE_ALIAS };
 
 export interface CanaryServiceProps {
   /** The validated service definition, resolved for this stage. */
@@ -27,15 +30,23 @@ export interface CanaryServiceProps {
    * @default none
    */
   readonly smokeTestPrincipal?: IPrincipal;
+  /**
+   * The topic every alarm notifies when it goes into ALARM and when it returns to OK.
+   * @default alarms notify no one (they still roll deployments back)
+   */
+  readonly notificationTopic?: ITopic;
 }
 
 /**
  * One service, deployed safely: a function whose every version is published and retained, a
  * `live` alias, alarms on the alias (errors, p99 duration, throttles), and a CodeDeploy
  * deployment group that shifts the alias with the stage's strategy, runs the synthetic checks
- * in a pre- and a post-traffic hook, and rolls back on a failed hook, a stop or an alarm.
+ * in a pre- and a post-traffic hook, and rolls back on a failed hook, a stop or an alarm. The
+ * alarms notify the stage's topic, and the service has its own dashboard.
  */
 export class CanaryService extends Construct {
+  /** The service definition, resolved for the stage. */
+  readonly service: ServiceModel;
   readonly function: IFunction;
   readonly version: Version;
   readonly alias: Alias;
@@ -43,11 +54,13 @@ export class CanaryService extends Construct {
   readonly deploymentGroup: LambdaDeploymentGroup;
   readonly preTrafficHook: TrafficHook;
   readonly postTrafficHook: TrafficHook;
+  readonly dashboard: ServiceDashboard;
 
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
+    this.service = props.service;
     const { service, stageName } = props;
-    const baseName = `${stageName}-${service.name}`;
+    const baseName = serviceBaseName(stageName, service.name);
 
     const fn = new CompliantFunction(this, 'Service', {
       entry: service.entry,
@@ -71,7 +84,19 @@ export class CanaryService extends Construct {
     this.alias = new Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS, version: this.version });
     if (props.smokeTestPrincipal) this.alias.grantInvoke(props.smokeTestPrincipal);
 
-    this.alarms = this.createAlarms(baseName, service);
+    this.alarms = this.createAlarms(stageName, service);
+    if (props.notificationTopic) {
+      const action = new SnsAction(props.notificationTopic);
+      for (const alarm of this.alarms) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      stageName,
+      service,
+      alarms: this.alarms,
+    });
 
     this.preTrafficHook = new TrafficHook(this, 'PreTrafficHook', {
       phase: 'pre-traffic',
@@ -108,13 +133,13 @@ export class CanaryService extends Construct {
     });
   }
 
-  private createAlarms(baseName: string, service: ServiceModel): Alarm[] {
+  private createAlarms(stageName: string, service: ServiceModel): Alarm[] {
     const period = Duration.minutes(1);
     // No data means no traffic, not a failure: a quiet canary window must not roll back.
     const treatMissingData = TreatMissingData.NOT_BREACHING;
     return [
       new Alarm(this, 'ErrorsAlarm', {
-        alarmName: `${baseName}-errors`,
+        alarmName: alarmName(stageName, service.name, 'errors'),
         alarmDescription: `${service.name}: ${service.alarms.maxErrors} or more errors in a minute on the ${LIVE_ALIAS} alias; rolls back a deployment in progress`,
         metric: this.alias.metricErrors({ period, statistic: 'Sum' }),
         threshold: service.alarms.maxErrors,
@@ -123,7 +148,7 @@ export class CanaryService extends Construct {
         treatMissingData,
       }),
       new Alarm(this, 'LatencyAlarm', {
-        alarmName: `${baseName}-p99-latency`,
+        alarmName: alarmName(stageName, service.name, 'p99-latency'),
         alarmDescription: `${service.name}: p99 duration above ${service.alarms.p99LatencyMs} ms for 2 of 3 minutes; rolls back a deployment in progress`,
         metric: this.alias.metricDuration({ period, statistic: 'p99' }),
         threshold: service.alarms.p99LatencyMs,
@@ -133,7 +158,7 @@ export class CanaryService extends Construct {
         treatMissingData,
       }),
       new Alarm(this, 'ThrottlesAlarm', {
-        alarmName: `${baseName}-throttles`,
+        alarmName: alarmName(stageName, service.name, 'throttles'),
         alarmDescription: `${service.name}: ${service.alarms.maxThrottles} or more throttles in a minute; rolls back a deployment in progress`,
         metric: this.alias.metricThrottles({ period, statistic: 'Sum' }),
         threshold: service.alarms.maxThrottles,

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { BuildSpec, ComputeType, LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
 import { PipelineType, ProviderType } from 'aws-cdk-lib/aws-codepipeline';
+import { EventField, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import {
@@ -13,6 +14,7 @@ import {
 import type { Construct } from 'constructs';
 import type { AppModel } from './config/model';
 import { ApplicationStage } from './application-stage';
+import { NotificationTopic } from './notification-topic';
 import { smokeTestStep } from './smoke-test-step';
 
 /** The command that synthesizes every stack and fails on any compliance finding. */
@@ -27,11 +29,13 @@ export interface PipelineStackProps extends StackProps {
 /**
  * The self-mutating delivery pipeline: source on push → build, test, synth and compliance gate →
  * self-mutation → one stage per stage entry, in order, with a manual approval before each stage
- * that asks for one and smoke tests after each stage that runs them.
+ * that asks for one and smoke tests after each stage that runs them. Its own topic tells people
+ * when an execution fails and when an approval waits for them.
  */
 export class PipelineStack extends Stack {
   readonly pipeline: CodePipeline;
   readonly stages: readonly ApplicationStage[];
+  readonly notifications: NotificationTopic;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, { ...props, env: props.model.pipelineEnv });
@@ -73,6 +77,7 @@ export class PipelineStack extends Stack {
       const appStage = new ApplicationStage(this, stage.name, {
         stage,
         smokeTestAccount: model.pipelineEnv.account,
+        notificationEmails: model.notificationEmails,
       });
       const pre: Step[] = stage.requiresApproval
         ? [
@@ -96,6 +101,46 @@ export class PipelineStack extends Stack {
         pushFilter: [{ branchesIncludes: [model.source.branch] }],
       },
     });
+    this.notifications = this.createNotifications(model);
+  }
+
+  /** A topic told when an execution fails and when a manual approval waits. */
+  private createNotifications(model: AppModel): NotificationTopic {
+    const notifications = new NotificationTopic(this, 'Notifications', {
+      topicName: `${model.pipelineName}-pipeline-notifications`,
+      displayName: `Pipeline ${model.pipelineName}`,
+      emails: model.notificationEmails,
+    });
+    const name = model.pipelineName;
+    const detail = (field: string) => EventField.fromPath(`$.detail.${field}`);
+    const link = `https://${this.region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${name}/view?region=${this.region}`;
+    const ofThisPipeline = {
+      source: ['aws.codepipeline'],
+      resources: [this.pipeline.pipeline.pipelineArn],
+    };
+    notifications.notifyOn('PipelineFailed', {
+      description: `An execution of the ${name} pipeline failed`,
+      eventPattern: {
+        ...ofThisPipeline,
+        detailType: ['CodePipeline Pipeline Execution State Change'],
+        detail: { state: ['FAILED'] },
+      },
+      message: RuleTargetInput.fromText(
+        `Pipeline ${name}: execution ${detail('execution-id')} FAILED. See which action failed: ${link}`,
+      ),
+    });
+    notifications.notifyOn('ApprovalNeeded', {
+      description: `A manual approval in the ${name} pipeline waits for someone`,
+      eventPattern: {
+        ...ofThisPipeline,
+        detailType: ['CodePipeline Action Execution State Change'],
+        detail: { state: ['STARTED'], type: { category: ['Approval'] } },
+      },
+      message: RuleTargetInput.fromText(
+        `Pipeline ${name}: ${detail('action')} waits for approval before stage ${detail('stage')} (execution ${detail('execution-id')}). Approve or reject: ${link}`,
+      ),
+    });
+    return notifications;
   }
 
   /** Artifacts are encrypted with a rotated key the stage accounts can use, and access-logged. */

@@ -1,10 +1,12 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { ServiceModel } from './config/model';
 import { CanaryService } from './canary-service';
 import { deploymentConfigFor } from './deployment-config';
+import { pascal, serviceOutputKey, type ServiceOutput } from './resource-names';
 
 export interface ServiceStackProps extends StackProps {
   readonly stageName: string;
@@ -12,6 +14,11 @@ export interface ServiceStackProps extends StackProps {
   readonly services: readonly ServiceModel[];
   /** @default none */
   readonly smokeTestPrincipal?: IPrincipal;
+  /**
+   * The topic every alarm notifies on ALARM and on OK.
+   * @default alarms notify no one (they still roll deployments back)
+   */
+  readonly notificationTopic?: ITopic;
 }
 
 /**
@@ -45,10 +52,10 @@ export class ServiceStack extends Stack {
         deploymentConfig: deploymentConfigFor(this, service.strategy),
         deadLetterQueue,
         smokeTestPrincipal: props.smokeTestPrincipal,
+        notificationTopic: props.notificationTopic,
       });
-      const prefix = pascal(service.name);
-      const output = (name: string, value: string, description: string) =>
-        new CfnOutput(this, `${prefix}${name}`, { value, description });
+      const output = (name: ServiceOutput, value: string, description: string) =>
+        new CfnOutput(this, serviceOutputKey(service.name, name), { value, description });
       output('FunctionName', canary.function.functionName, `${service.name}: function name`);
       aliasArnOutputs.set(
         service.name,
@@ -70,10 +77,4 @@ export class ServiceStack extends Stack {
   }
 }
 
-/** `order-history` → `OrderHistory`. */
-export function pascal(name: string): string {
-  return name
-    .split('-')
-    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
-    .join('');
-}
+export { pascal };

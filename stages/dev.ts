@@ -7,5 +7,5 @@ export const dev = defineStage({
   strategy: Strategy.allAtOnce(),
   requiresApproval: false,
   smokeTests: true,
-  services: ['greeter'],
+  services: ['greeter', 'orders'],
 });

@@ -7,5 +7,5 @@ export const prod = defineStage({
   strategy: Strategy.predefined('CANARY_10PERCENT_10MINUTES'),
   requiresApproval: true,
   smokeTests: false,
-  services: ['greeter'],
+  services: ['greeter', 'orders'],
 });

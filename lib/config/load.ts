@@ -29,7 +29,7 @@ export function readAppInput(rootDir: string): AppInput {
 
 /** Every folder under `services/`, sorted by name. */
 export function readServices(rootDir: string): LoadedService[] {
-  const servicesDir = path.join(rootDir, 'services');
+  const servicesDir = path.resolve(rootDir, 'services');
   if (!fs.existsSync(servicesDir)) return [];
   return fs
     .readdirSync(servicesDir, { withFileTypes: true })
@@ -47,7 +47,7 @@ export function readServices(rootDir: string): LoadedService[] {
 }
 
 function requireExport(rootDir: string, file: string, exportName: string): Loaded {
-  const full = path.join(rootDir, file);
+  const full = path.resolve(rootDir, file);
   const shown = file.split(path.sep).join('/');
   if (!fs.existsSync(full)) {
     throw new ConfigError(

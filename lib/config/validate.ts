@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { z } from 'zod';
 import type { SyntheticCheck } from '../../runtime/synthetic/types';
 import { ConfigError } from './config-error';
+import { closest, describeIssue } from './describe-issue';
 import type { AlarmThresholds, AppModel, ServiceModel, StageModel } from './model';
 import {
   pipelineConfigSchema,
@@ -55,7 +56,7 @@ export function validateApp(input: AppInput): AppModel {
   >();
   for (const loaded of input.services) {
     const def = parse(serviceDefinitionSchema, loaded.definition, 'service definition');
-    const where = `Service "${def.name}" (${loaded.definition.file})`;
+    const where = `Service definition "${def.name}" (${loaded.definition.file})`;
     const folder = path.basename(loaded.dir);
     if (def.name !== folder) {
       fail(
@@ -95,7 +96,7 @@ export function validateApp(input: AppInput): AppModel {
   const stages: StageModel[] = [];
   for (const loaded of input.stages) {
     const entry = parse(stageEntrySchema, loaded, 'stage entry');
-    const where = `Stage "${entry.name}" (${loaded.file})`;
+    const where = `Stage entry "${entry.name}" (${loaded.file})`;
     if (stageNames.has(entry.name)) {
       fail(
         `${where}: the stage name "${entry.name}" is used by an earlier stage. Fix: give every stage a unique name`,
@@ -130,8 +131,9 @@ export function validateApp(input: AppInput): AppModel {
       const svc = services.get(ref.name);
       if (!svc) {
         const known = [...services.keys()].sort();
+        const guess = closest(ref.name, known);
         fail(
-          `${at} is "${ref.name}", which is not a service. Known services: ${known.join(', ') || '(none)'}. Fix: correct the name, or create it with npm run new-service -- ${ref.name}`,
+          `${at} is "${ref.name}", which is not a service. Known services: ${known.join(', ') || '(none)'}. Fix: ${guess ? `did you mean "${guess}"? Correct the name` : 'correct the name'}, or create it with npm run new-service -- ${ref.name}`,
         );
       }
       if (entry.requiresApproval && !deployedBefore.has(ref.name) && stages.length > 0) {
@@ -170,7 +172,7 @@ export function validateApp(input: AppInput): AppModel {
     for (const stage of Object.keys(svc.def.stageOverrides ?? {})) {
       if (!stageNames.has(stage)) {
         fail(
-          `Service "${name}" (${svc.file}): stageOverrides has "${stage}", which is not a stage. Fix: use one of ${[...stageNames].map((s) => `"${s}"`).join(', ')}`,
+          `Service definition "${name}" (${svc.file}): stageOverrides has "${stage}", which is not a stage. Fix: use one of ${[...stageNames].map((s) => `"${s}"`).join(', ')}`,
         );
       }
     }
@@ -208,12 +210,16 @@ function resolveService(
     maxThrottles: o.alarms?.maxThrottles ?? def.alarms?.maxThrottles ?? 1,
   };
   if (alarms.p99LatencyMs >= timeoutMs) {
-    const where =
+    const field =
       o.alarms?.p99LatencyMs !== undefined
         ? `stageOverrides.${stage}.alarms.p99LatencyMs`
         : 'alarms.p99LatencyMs';
+    const timeout =
+      o.timeoutSeconds !== undefined
+        ? `stageOverrides.${stage}.timeoutSeconds (${timeoutSeconds} s)`
+        : `timeoutSeconds (${timeoutSeconds} s)`;
     fail(
-      `Service "${def.name}" (${svc.file}): ${where} is ${alarms.p99LatencyMs}, not below the ${timeoutMs} ms timeout, so the alarm could never fire before the function times out. Fix: use a threshold below ${timeoutMs}`,
+      `Service definition "${def.name}" (${svc.file}): ${field} is ${alarms.p99LatencyMs} in stage "${stage}", not below ${timeout}, so the alarm could never fire before the function times out. Fix: use a p99 threshold below ${timeoutMs} ms, or a longer timeout`,
     );
   }
   return {
@@ -234,33 +240,15 @@ function resolveService(
 function parse<T extends z.ZodType>(schema: T, loaded: Loaded, what: string): z.output<T> {
   const result = schema.safeParse(loaded.value, { reportInput: true });
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
   const name = nameOf(loaded.value);
   const where = `${capitalise(what)}${name ? ` "${name}"` : ''} (${loaded.file})`;
-  const field = issue.path.length ? formatPath(issue.path) : 'the export';
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.join(', ');
-    fail(
-      `${where}: ${field === 'the export' ? '' : `${field} has `}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}. Fix: remove ${issue.keys.length > 1 ? 'them' : 'it'} or correct the spelling`,
-    );
-  }
-  const value = 'input' in issue ? issue.input : undefined;
-  const shown = value === undefined ? 'missing' : `${JSON.stringify(value)}`;
-  fail(
-    `${where}: ${field} is ${shown}: ${issue.message.replace(/^Invalid input: expected (\w+), received undefined$/, 'is required. Fix: set it ($1)')}`,
-  );
+  fail(`${where}: ${describeIssue(schema, result.error.issues[0])}`);
 }
 
 function nameOf(value: unknown): string | undefined {
   if (value && typeof value === 'object' && 'name' in value && typeof value.name === 'string')
     return value.name;
   return undefined;
-}
-
-function formatPath(p: readonly PropertyKey[]): string {
-  return p
-    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
-    .join('');
 }
 
 function capitalise(s: string): string {

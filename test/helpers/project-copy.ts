@@ -1,31 +1,13 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { copyProject as copyProjectTo } from '../../scripts/lib/copy-project';
 import { ROOT } from './synth';
 
-/**
- * A throw-away copy of the project's tracked files (plus any untracked ones not ignored), with
- * node_modules linked, for tests that must change files or run the CLI as a user would.
- */
+/** A throw-away copy of the project, node_modules linked, for tests that change files. */
 export function copyProject(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-'));
-  const files = execFileSync(
-    'git',
-    ['ls-files', '--cached', '--others', '--exclude-standard', '-z'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  )
-    .split('\0')
-    .filter((f) => f && fs.existsSync(path.join(ROOT, f)));
-  for (const file of files) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
+  return copyProjectTo(ROOT, fs.mkdtempSync(path.join(os.tmpdir(), 'project-')));
 }
 
 export interface RunResult {

@@ -74,7 +74,13 @@ test('dev deploys, then smoke-tests; the approval comes before prod deploys', ()
   const prod = stages.find((st) => st.Name === 'prod')!;
   const smoke = dev.Actions.find((a) => a.Name === 'SmokeTest-dev')!;
   const devDeploys = dev.Actions.filter((a) => a.Name.endsWith('.Deploy'));
-  expect(devDeploys.length).toBe(1);
+  // The monitoring stack, then one stack per service of the stage.
+  const devStage = s.pipelineStack.stages.find((st) => st.stageName === 'dev')!;
+  expect(devDeploys.map((a) => a.Name).sort()).toEqual(
+    [devStage.monitoringStack, ...devStage.serviceStacks]
+      .map((st) => `${st.node.id}.Deploy`)
+      .sort(),
+  );
   expect(smoke.RunOrder).toBeGreaterThan(Math.max(...devDeploys.map((a) => a.RunOrder)));
   const approval = prod.Actions.find((a) => a.ActionTypeId.Provider === 'Manual')!;
   expect(approval.Name).toBe('Approve-prod');
@@ -88,17 +94,28 @@ test('the smoke test gets each alias ARN from stack outputs and may invoke only 
   const smokeProject = Object.values(t.findResources('AWS::CodeBuild::Project')).find((p) =>
     String(p.Properties.Source.BuildSpec).includes('npm run synthetic -- --remote'),
   )!;
-  expect(String(smokeProject.Properties.Source.BuildSpec)).toContain('--remote greeter');
+  const devModel = s.model.stages.find((st) => st.name === 'dev')!;
+  const names = devModel.services.map((x) => x.name);
+  expect(String(smokeProject.Properties.Source.BuildSpec)).toContain(
+    `npm run synthetic -- --remote ${names.join(' ')}`,
+  );
   const dev = stages.find((st) => st.Name === 'dev')!;
   const smoke = dev.Actions.find((a) => a.Name === 'SmokeTest-dev')!;
-  expect(String(smoke.Configuration?.EnvironmentVariables)).toContain('SYNTHETIC_TARGET_GREETER');
+  for (const name of names) {
+    expect(String(smoke.Configuration?.EnvironmentVariables)).toContain(
+      `SYNTHETIC_TARGET_${name.toUpperCase().replace(/-/g, '_')}`,
+    );
+  }
+  const arns = names.map(
+    (n) => `arn:aws:lambda:${devModel.env.region}:${devModel.env.account}:function:dev-${n}:live`,
+  );
   t.hasResourceProperties('AWS::IAM::Policy', {
     PolicyDocument: {
       Statement: Match.arrayWith([
         {
           Action: 'lambda:InvokeFunction',
           Effect: 'Allow',
-          Resource: `arn:aws:lambda:${s.model.stages[0].env.region}:${s.model.stages[0].env.account}:function:dev-greeter:live`,
+          Resource: arns.length === 1 ? arns[0] : arns,
         },
       ]),
     },

@@ -1,16 +1,18 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import type { ServiceModel } from '../../lib/config/model';
 import { synthApp, type Synthesized } from '../helpers/synth';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 let s: Synthesized;
-const cases: [string, string, Template][] = [];
+const cases: [string, ServiceModel, Template][] = [];
 
 beforeAll(() => {
   s = synthApp();
   for (const stage of s.pipelineStack.stages) {
     for (const stack of stage.serviceStacks) {
-      cases.push([stage.stageName, stack.stackName, Template.fromStack(stack)]);
+      expect(stack.services).toHaveLength(1); // the default config keeps one service per stack
+      cases.push([stage.stageName, stack.services[0].service, Template.fromStack(stack)]);
     }
   }
 });
@@ -96,9 +98,8 @@ test('no hook or service role has Resource "*" beyond X-Ray tracing', () => {
 });
 
 test('hooks run the service checks against the right qualifier, with a timeout in minutes', () => {
-  for (const [stage, , t] of cases) {
+  for (const [, service, t] of cases) {
     const version = idOf(t, 'AWS::Lambda::Version');
-    const service = s.model.stages.find((x) => x.name === stage)!.services[0];
     const fns = t.toJSON().Resources;
     const env = (hook: string) =>
       fns[idOf(t, 'AWS::Lambda::Function', hook)].Properties.Environment.Variables;

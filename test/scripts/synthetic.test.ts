@@ -69,7 +69,7 @@ describe('npm run synthetic (child process)', () => {
     expect(stdout).toBe('');
     const lines = stderr.split('\n').filter((l) => l.startsWith('synthetic:'));
     expect(lines).toEqual([
-      'synthetic: unknown service "no-such-service": there is no services/no-such-service/synthetic.ts. Known services: greeter',
+      'synthetic: unknown service "no-such-service": there is no services/no-such-service/synthetic.ts. Known services: greeter, orders',
     ]);
   });
 

@@ -1,0 +1,115 @@
+import {
+  AlarmStatusWidget,
+  Color,
+  Dashboard,
+  GraphWidget,
+  TextWidget,
+  type IAlarm,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import type { ServiceModel } from './config/model';
+import { strategyLabel } from './config/strategy';
+import { LIVE_ALIAS, serviceBaseName, serviceDashboardName } from './resource-names';
+import { serviceMetrics } from './service-metrics';
+
+export interface ServiceDashboardProps {
+  /** Name of the stage the service runs in. */
+  readonly stageName: string;
+  /** The validated service definition, resolved for this stage. */
+  readonly service: ServiceModel;
+  /** The alarms that roll a deployment of the service back. */
+  readonly alarms: readonly IAlarm[];
+  /**
+   * Physical dashboard name.
+   * @default `<stage>-<service>`
+   */
+  readonly dashboardName?: string;
+}
+
+/**
+ * The dashboard of one service in one stage: its alarm states, errors against invocations,
+ * p50/p90/p99 duration, throttles and concurrent executions, each next to the threshold that
+ * rolls a deployment back, and the invocations per version, which shows a canary's traffic split.
+ */
+export class ServiceDashboard extends Construct {
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
+    super(scope, id);
+    const { stageName, service } = props;
+    const { alarms: thresholds } = service;
+    const m = serviceMetrics(stageName, service.name);
+    const name = serviceBaseName(stageName, service.name);
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName ?? serviceDashboardName(stageName, service.name),
+    });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        width: 24,
+        height: 2,
+        markdown: [
+          `# ${service.name} in ${stageName}`,
+          `Function \`${name}\`, alias \`${LIVE_ALIAS}\`, deployment group \`${name}\` (${strategyLabel(service.strategy)}). ` +
+            `A deployment rolls back on ${thresholds.maxErrors}+ errors/min, p99 above ${thresholds.p99LatencyMs} ms, or ${thresholds.maxThrottles}+ throttles/min. ` +
+            `Operate it with \`npm run ops -- status --stage ${stageName} --service ${service.name}\`.`,
+        ].join('\n'),
+      }),
+    );
+    this.dashboard.addWidgets(
+      new AlarmStatusWidget({
+        title: 'Alarms (any one in ALARM rolls a deployment back)',
+        alarms: [...props.alarms],
+        width: 24,
+        height: 3,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Errors against invocations',
+        width: 12,
+        left: [m.invocations, m.errors.with({ color: Color.RED })],
+        right: [m.errorRate('error rate %')],
+        leftYAxis: { min: 0, label: 'per minute', showUnits: false },
+        rightYAxis: { min: 0, label: '%', showUnits: false },
+        leftAnnotations: [{ value: thresholds.maxErrors, label: 'errors alarm', color: Color.RED }],
+      }),
+      new GraphWidget({
+        title: 'Duration p50 / p90 / p99',
+        width: 12,
+        left: [m.duration('p50'), m.duration('p90'), m.duration('p99')],
+        leftYAxis: { min: 0, label: 'ms', showUnits: false },
+        leftAnnotations: [
+          { value: thresholds.p99LatencyMs, label: 'p99 latency alarm', color: Color.RED },
+        ],
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Throttles',
+        width: 8,
+        left: [m.throttles],
+        leftYAxis: { min: 0, label: 'per minute', showUnits: false },
+        leftAnnotations: [
+          { value: thresholds.maxThrottles, label: 'throttles alarm', color: Color.RED },
+        ],
+      }),
+      new GraphWidget({
+        title: 'Concurrent executions',
+        width: 8,
+        left: [m.concurrentExecutions],
+        leftYAxis: { min: 0, showUnits: false },
+        leftAnnotations:
+          service.reservedConcurrency === undefined
+            ? []
+            : [{ value: service.reservedConcurrency, label: 'reserved concurrency' }],
+      }),
+      new GraphWidget({
+        title: 'Invocations by version (canary traffic split)',
+        width: 8,
+        left: [m.invocationsByVersion],
+        leftYAxis: { min: 0, label: 'per minute', showUnits: false },
+      }),
+    );
+  }
+}

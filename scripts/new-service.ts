@@ -1,0 +1,310 @@
+/**
+ * Scaffolds a service and adds it to every stage entry.
+ *
+ *   npm run new-service -- <name> [--root <dir>]
+ *
+ * Creates services/<name>/ (handler.ts, service.ts, synthetic.ts, handler.test.ts), appends
+ * the name to the `services` list of every stage entry listed in stages/index.ts, and updates
+ * the generated docs/pipeline.md. All or nothing: a bad or taken name is refused before anything
+ * is written, and a failure while writing, or a configuration that does not validate
+ * afterwards, restores every file touched.
+ *
+ * Exit codes: 0 created, 1 failed and rolled back, 2 refused (nothing written).
+ */
+import * as nodeFs from 'node:fs';
+import * as path from 'node:path';
+import { loadApp } from '../lib/config/load';
+import type { AppModel } from '../lib/config/model';
+import { serviceName } from '../lib/config/schema';
+import { strategyLabel } from '../lib/config/strategy';
+import { PIPELINE_DOC, renderPipelineDoc, WRITE_COMMAND } from '../lib/plan/markdown';
+import { buildPlan } from '../lib/plan/plan';
+import {
+  appendToList,
+  applySplices,
+  findServicesLists,
+  StageFileError,
+} from './new-service/stage-lists';
+import { serviceFiles } from './new-service/templates';
+
+/** Exit codes of the command. */
+export const EXIT = { created: 0, failed: 1, refused: 2 } as const;
+
+/** The file operations the command performs; tests swap one to inject a failure. */
+export interface FileSystem {
+  existsSync(p: string): boolean;
+  readFileSync(p: string, encoding: 'utf8'): string;
+  writeFileSync(p: string, data: string): void;
+  mkdirSync(p: string): void;
+  rmSync(p: string, options: { recursive: true; force: true }): void;
+}
+
+export interface NewServiceIo {
+  /** Arguments after the script name. */
+  readonly argv: readonly string[];
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  /** The project root when `--root` is not given. */
+  readonly defaultRoot: string;
+  /** @default node:fs */
+  readonly fs?: FileSystem;
+  /** Validates the project once the files are written; a throw rolls everything back. @default loadApp */
+  readonly validate?: (root: string) => AppModel;
+}
+
+const USAGE = 'npm run new-service -- <name> [--root <project dir>]';
+
+const HELP = `Usage: ${USAGE}
+
+Creates services/<name>/ (handler.ts, service.ts, synthetic.ts, handler.test.ts) and adds
+<name> to the services of every stage entry listed in stages/index.ts, validates the
+configuration and updates docs/pipeline.md. Nothing is written for a bad or taken name; a
+failure restores every file.
+
+Names: lower-case letters, digits and single hyphens, starting with a letter, 2 to 28
+characters (the same rule that validates services/<name>/service.ts).
+
+Exit codes: 0 created, 1 failed and rolled back, 2 refused (nothing written).`;
+
+/** Refused before anything was written. */
+class Refusal extends Error {}
+
+/**
+ * Why `name` cannot be a service name (`the name "X" <problem>. Fix: <fix>`), or undefined when
+ * it can. The same zod schema that validates service definitions decides.
+ */
+export function checkServiceName(name: string): string | undefined {
+  const result = serviceName.safeParse(name);
+  return result.success ? undefined : `the name "${name}" ${result.error.issues[0].message}`;
+}
+
+/** Runs the command and returns its exit code; never calls `process.exit`. */
+export function main(io: NewServiceIo): number {
+  const fs = io.fs ?? realFs;
+  let plan: Plan;
+  try {
+    const args = parseArgs(io.argv, io.defaultRoot);
+    if (args.help) {
+      io.stdout(HELP);
+      return EXIT.created;
+    }
+    plan = makePlan(args.name, args.root, fs);
+  } catch (error) {
+    if (error instanceof Refusal || error instanceof StageFileError) {
+      io.stderr(`new-service: ${error.message}`);
+      return EXIT.refused;
+    }
+    throw error;
+  }
+  return apply(plan, io, fs);
+}
+
+interface Args {
+  readonly name: string;
+  readonly root: string;
+  readonly help: boolean;
+}
+
+function parseArgs(argv: readonly string[], defaultRoot: string): Args {
+  let root = defaultRoot;
+  let help = false;
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') help = true;
+    else if (arg === '--root' || arg.startsWith('--root=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (!value) throw new Refusal(`--root needs a folder. Fix: ${USAGE}`);
+      root = value;
+    } else if (arg.startsWith('-')) throw new Refusal(`unknown option "${arg}". Fix: ${USAGE}`);
+    else names.push(arg);
+  }
+  if (help) return { name: '', root, help };
+  if (names.length !== 1) {
+    throw new Refusal(
+      `${names.length === 0 ? 'no service name given' : `one name at a time, got ${names.map((n) => `"${n}"`).join(' ')}`}. Fix: ${USAGE}, e.g. npm run new-service -- payments`,
+    );
+  }
+  return { name: names[0], root: path.resolve(root), help };
+}
+
+/** Everything the command will write, computed before it writes anything. */
+interface Plan {
+  readonly name: string;
+  readonly root: string;
+  readonly dir: string;
+  readonly create: ReadonlyArray<{ readonly file: string; readonly text: string }>;
+  readonly edit: ReadonlyArray<{
+    readonly file: string;
+    readonly before: string;
+    readonly after: string;
+    readonly note: string;
+  }>;
+}
+
+function makePlan(name: string, root: string, fs: FileSystem): Plan {
+  const problem = checkServiceName(name);
+  if (problem) throw new Refusal(problem);
+
+  const rel = `services/${name}/`;
+  if (fs.existsSync(path.join(root, 'services', name))) {
+    throw new Refusal(
+      `the name "${name}" is taken: ${rel} already exists. Fix: choose another name, or edit ${rel} directly`,
+    );
+  }
+  const lists = findServicesLists(root, (file) => fs.readFileSync(file, 'utf8'));
+  const listing = lists.find((l) => l.names.includes(name));
+  if (listing) {
+    throw new Refusal(
+      `the name "${name}" is taken: ${listing.file} already lists it in stage "${listing.stage}". Fix: choose another name, or remove "${name}" from ${listing.file} first`,
+    );
+  }
+
+  const printWidth = readPrintWidth(root, fs);
+  const edit = [...new Set(lists.map((l) => l.file))].map((file) => {
+    const inFile = lists.filter((l) => l.file === file);
+    const before = inFile[0].source.text;
+    const after = applySplices(
+      before,
+      inFile.map((l) => appendToList(l, name, printWidth)),
+    );
+    const note = inFile
+      .map((l) => `stage "${l.stage}" services: ${[...l.names, name].join(', ')}`)
+      .join('; ');
+    return { file, before, after, note };
+  });
+
+  const create = serviceFiles(name).map(([file, text]) => ({ file: `${rel}${file}`, text }));
+  return { name, root, dir: path.join(root, 'services', name), create, edit };
+}
+
+/** Prettier's printWidth from `.prettierrc(.json)`, or Prettier's default of 80. */
+function readPrintWidth(root: string, fs: FileSystem): number {
+  for (const file of ['.prettierrc.json', '.prettierrc']) {
+    const full = path.join(root, file);
+    if (!fs.existsSync(full)) continue;
+    try {
+      const width = (JSON.parse(fs.readFileSync(full, 'utf8')) as { printWidth?: unknown })
+        .printWidth;
+      if (typeof width === 'number') return width;
+    } catch {
+      // Not JSON (YAML is allowed there): fall back to the default.
+    }
+  }
+  return 80;
+}
+
+/** Writes the plan, validates, and on any failure undoes every step already taken. */
+function apply(plan: Plan, io: NewServiceIo, fs: FileSystem): number {
+  const undo: Array<{ readonly what: string; readonly run: () => void }> = [];
+  let doing = 'starting';
+  io.stdout(`Creating service "${plan.name}"`);
+  try {
+    const servicesDir = path.dirname(plan.dir);
+    if (!fs.existsSync(servicesDir)) {
+      doing = 'creating services/';
+      fs.mkdirSync(servicesDir);
+      undo.push({ what: 'removed services/', run: () => removeDir(fs, servicesDir) });
+    }
+    doing = `creating services/${plan.name}/`;
+    fs.mkdirSync(plan.dir);
+    undo.push({ what: `removed services/${plan.name}/`, run: () => removeDir(fs, plan.dir) });
+    for (const { file, text } of plan.create) {
+      doing = `writing ${file}`;
+      fs.writeFileSync(path.join(plan.root, file), text);
+      io.stdout(`  created ${file}`);
+    }
+    for (const { file, before, after, note } of plan.edit) {
+      doing = `writing ${file}`;
+      // Registered first: a write that fails half-way may still have changed the file.
+      undo.push({
+        what: `restored ${file}`,
+        run: () => fs.writeFileSync(path.join(plan.root, file), before),
+      });
+      fs.writeFileSync(path.join(plan.root, file), after);
+      io.stdout(`  edited  ${file}: ${note}`);
+    }
+    doing = `validating the configuration with "${plan.name}" added`;
+    const model = (io.validate ?? freshLoadApp)(plan.root);
+    const placed = model.stages.map((stage) => ({
+      stage: stage.name,
+      service: stage.services.find((s) => s.name === plan.name),
+    }));
+    const missing = placed.filter((p) => !p.service).map((p) => `"${p.stage}"`);
+    if (missing.length > 0) {
+      throw new Error(`stage ${missing.join(', ')} still does not deploy "${plan.name}"`);
+    }
+    io.stdout(
+      `  checked the configuration: ${plan.name} deploys in ${placed
+        .map((p) => `${p.stage} (${strategyLabel(p.service!.strategy)})`)
+        .join(', ')}`,
+    );
+    // The generated pipeline page must match the configuration, or npm test fails.
+    const doc = path.join(plan.root, PIPELINE_DOC);
+    if (fs.existsSync(doc)) {
+      doing = `writing ${PIPELINE_DOC}`;
+      const before = fs.readFileSync(doc, 'utf8');
+      undo.push({ what: `restored ${PIPELINE_DOC}`, run: () => fs.writeFileSync(doc, before) });
+      fs.writeFileSync(doc, renderPipelineDoc(buildPlan(model)));
+      io.stdout(`  updated ${PIPELINE_DOC} (as ${WRITE_COMMAND} does)`);
+    }
+  } catch (error) {
+    io.stderr(`✖ new-service: failed while ${doing}: ${(error as Error).message ?? error}`);
+    const done: string[] = [];
+    const failed: string[] = [];
+    for (const step of undo.reverse()) {
+      try {
+        step.run();
+        done.push(step.what);
+      } catch (undoError) {
+        failed.push(`${step.what} FAILED (${(undoError as Error).message ?? undoError})`);
+      }
+    }
+    io.stderr(`  rolled back: ${done.join(', ') || 'nothing had been written'}`);
+    if (failed.length > 0) {
+      io.stderr(`  ✖ rollback incomplete, fix by hand (see git status): ${failed.join('; ')}`);
+    }
+    return EXIT.failed;
+  }
+  io.stdout(nextSteps(plan.name));
+  return EXIT.created;
+}
+
+function removeDir(fs: FileSystem, dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** `loadApp`, after forgetting any earlier load of the project's files in this process. */
+function freshLoadApp(root: string): AppModel {
+  for (const key of Object.keys(require.cache)) {
+    if (key.startsWith(root + path.sep)) delete require.cache[key];
+  }
+  return loadApp(root);
+}
+
+function nextSteps(name: string): string {
+  return `
+Next steps:
+  1. Write the service in services/${name}/handler.ts; keep synthetic.ts and handler.test.ts in step.
+  2. npm test         type-check, lint and unit tests, including services/${name}/handler.test.ts
+  3. npx cdk synth    ${name} in every stage, with that stage's strategy; the compliance gate must pass
+  Another strategy in one stage: { name: '${name}', strategy: Strategy.canary(25, 5) } in its services.
+  See docs/adding-a-service.md.`;
+}
+
+const realFs: FileSystem = {
+  existsSync: (p) => nodeFs.existsSync(p),
+  readFileSync: (p, encoding) => nodeFs.readFileSync(p, encoding),
+  writeFileSync: (p, data) => nodeFs.writeFileSync(p, data),
+  mkdirSync: (p) => nodeFs.mkdirSync(p),
+  rmSync: (p, options) => nodeFs.rmSync(p, options),
+};
+
+if (require.main === module) {
+  process.exitCode = main({
+    argv: process.argv.slice(2),
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+    defaultRoot: path.resolve(__dirname, '..'),
+  });
+}

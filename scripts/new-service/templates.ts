@@ -1,0 +1,126 @@
+/**
+ * The files `npm run new-service` writes into `services/<name>/`. Each is written exactly as
+ * Prettier (printWidth 100) would print it for any valid name (2 to 28 characters): objects that
+ * hold the name are expanded, so no line's layout depends on the name's length.
+ */
+
+/** File name (relative to the service folder) to contents. Order is the order they are created. */
+export function serviceFiles(name: string): ReadonlyArray<readonly [string, string]> {
+  return [
+    ['handler.ts', handlerTs(name)],
+    ['service.ts', serviceTs(name)],
+    ['synthetic.ts', syntheticTs(name)],
+    ['handler.test.ts', handlerTestTs(name)],
+  ];
+}
+
+const handlerTs = (name: string): string => `import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+const logger = new Logger({ serviceName: '${name}' });
+
+/**
+ * Answers GET with \`{ "service": <name>, "status": "ok" }\`, and any other method with 405.
+ * Scaffolded by \`npm run new-service\`: replace it with the service's real work, and keep
+ * synthetic.ts and handler.test.ts in step with it.
+ */
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  const method = event.requestContext?.http?.method ?? 'GET';
+  if (method !== 'GET') {
+    logger.warn('method not allowed', { method });
+    return json(405, { error: \`method \${method} is not allowed; use GET\` });
+  }
+  logger.info('request', { path: event.rawPath });
+  return json(200, {
+    service: '${name}',
+    status: 'ok',
+  });
+};
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+`;
+
+const serviceTs = (
+  name: string,
+): string => `import { defineService } from '../../lib/config/define';
+
+/** ${name}: scaffolded by npm run new-service. Say here what it does. */
+export const service = defineService({
+  name: '${name}',
+  description: 'Scaffolded service: say what it does',
+  handler: 'handler.ts',
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  environment: {},
+  alarms: { maxErrors: 1, p99LatencyMs: 1000, maxThrottles: 1 },
+  // Settings for one stage only, e.g. more memory in prod:
+  // stageOverrides: { prod: { memoryMb: 512 } },
+});
+`;
+
+const syntheticTs = (
+  name: string,
+): string => `import type { SyntheticCheck } from '../../runtime/synthetic/types';
+
+/** Synthetic tests: run by handler.test.ts, by both traffic hooks, and against dev. */
+export const checks: readonly SyntheticCheck[] = [
+  {
+    name: 'answers GET with status ok',
+    event: {
+      rawPath: '/${name}',
+      requestContext: { http: { method: 'GET' } },
+    },
+    expect: {
+      statusCode: 200,
+      bodyFields: { status: 'ok' },
+      maxLatencyMs: 3000,
+    },
+  },
+  {
+    name: 'refuses other methods with 405',
+    event: {
+      rawPath: '/${name}',
+      requestContext: { http: { method: 'DELETE' } },
+    },
+    expect: { statusCode: 405, bodyContains: ['use GET'] },
+  },
+];
+`;
+
+const handlerTestTs = (
+  name: string,
+): string => `import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { quietLogs, runInProcess } from '../../test/helpers/service-test';
+import { handler } from './handler';
+import { checks } from './synthetic';
+
+quietLogs();
+
+describe('${name} handler', () => {
+  it('answers GET with 200 and its status', async () => {
+    const event = {
+      rawPath: '/${name}',
+      requestContext: { http: { method: 'GET' } },
+    } as unknown as APIGatewayProxyEventV2;
+    const result = await handler(event);
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '')).toEqual({
+      service: '${name}',
+      status: 'ok',
+    });
+  });
+
+  it('passes its synthetic checks in-process', async () => {
+    const results = await runInProcess(checks, handler);
+    expect(results.filter((r) => !r.passed)).toEqual([]);
+  });
+});
+`;

@@ -1,0 +1,127 @@
+import { GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { count, percent, timestamp } from '../format';
+import { EXIT, type Command, type ServiceTarget } from '../types';
+
+/** The alias metrics `metrics` reads, each per minute like the alarms. */
+const QUERIES = [
+  { id: 'invocations', metricName: 'Invocations', stat: 'Sum' },
+  { id: 'errors', metricName: 'Errors', stat: 'Sum' },
+  { id: 'throttles', metricName: 'Throttles', stat: 'Sum' },
+  { id: 'p99', metricName: 'Duration', stat: 'p99' },
+] as const;
+type QueryId = (typeof QUERIES)[number]['id'];
+
+/** GetMetricData takes at most 500 queries per call. */
+const MAX_QUERIES = 500;
+
+/**
+ * Reads invocations, errors, throttles and p99 duration of each service's live alias per minute
+ * over the last `windowMinutes` (GetMetricData, following NextToken) and checks every minute
+ * against the service's alarm thresholds from the model: the same test the alarms apply, so a
+ * FAIL here is what would roll a deployment back. Exits 0 if every check passes, 1 otherwise.
+ */
+export const metrics: Command = async (target, { clients, out, now, windowMinutes }) => {
+  const end = new Date(Math.floor(now().getTime() / 60_000) * 60_000);
+  const start = new Date(end.getTime() - windowMinutes * 60_000);
+  const queries = target.services.flatMap((svc, index) =>
+    QUERIES.map((q): MetricDataQuery => ({
+      Id: `${q.id}${index}`,
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/Lambda',
+          MetricName: q.metricName,
+          Dimensions: [
+            { Name: 'FunctionName', Value: svc.functionName },
+            { Name: 'Resource', Value: `${svc.functionName}:${svc.aliasName}` },
+          ],
+        },
+        Period: 60,
+        Stat: q.stat,
+      },
+      ReturnData: true,
+    })),
+  );
+
+  const values = new Map<string, number[]>();
+  for (let i = 0; i < queries.length; i += MAX_QUERIES) {
+    let nextToken: string | undefined;
+    do {
+      const page = await clients.cloudwatch.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: queries.slice(i, i + MAX_QUERIES),
+          StartTime: start,
+          EndTime: end,
+          ScanBy: 'TimestampAscending',
+          NextToken: nextToken,
+        }),
+      );
+      for (const result of page.MetricDataResults ?? []) {
+        values.set(result.Id!, [...(values.get(result.Id!) ?? []), ...(result.Values ?? [])]);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
+
+  out(
+    `${target.stage.name}: live alias metrics from ${timestamp(start)} to ${timestamp(end)} (${windowMinutes} min), each minute checked against the alarm thresholds`,
+  );
+  let failures = 0;
+  for (const [index, svc] of target.services.entries()) {
+    const series = (id: QueryId) => values.get(`${id}${index}`) ?? [];
+    const failed = report(svc, series, out);
+    failures += failed;
+  }
+  out('');
+  out(failures === 0 ? '✔ every check passed' : `✖ ${failures} check(s) failed`);
+  return failures === 0 ? EXIT.ok : EXIT.failed;
+};
+
+/** Prints one service's numbers and checks; returns how many checks failed. */
+function report(
+  svc: ServiceTarget,
+  series: (id: QueryId) => number[],
+  out: (line: string) => void,
+): number {
+  const { maxErrors, p99LatencyMs, maxThrottles } = svc.service.alarms;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const worst = (xs: number[]) => (xs.length > 0 ? Math.max(...xs) : undefined);
+  const invocations = sum(series('invocations'));
+  const errors = series('errors');
+  const checks = [
+    check('errors', worst(errors), (v) => v >= maxErrors, `alarm at ${maxErrors} or more`, ''),
+    check(
+      'p99',
+      worst(series('p99')),
+      (v) => v > p99LatencyMs,
+      `alarm above ${p99LatencyMs} ms`,
+      ' ms',
+    ),
+    check(
+      'throttles',
+      worst(series('throttles')),
+      (v) => v >= maxThrottles,
+      `alarm at ${maxThrottles} or more`,
+      '',
+    ),
+  ];
+  out('');
+  out(`${svc.service.name} (${svc.functionName}:${svc.aliasName})`);
+  out(
+    `  error rate   ${invocations > 0 ? percent(sum(errors) / invocations) : 'n/a'} (${count(sum(errors))} of ${count(invocations)} invocations failed)`,
+  );
+  for (const c of checks) out(`  ${c.line}`);
+  return checks.filter((c) => !c.passed).length;
+}
+
+function check(
+  name: string,
+  worstMinute: number | undefined,
+  breaches: (value: number) => boolean,
+  threshold: string,
+  unit: string,
+): { passed: boolean; line: string } {
+  const passed = worstMinute === undefined || !breaches(worstMinute);
+  const value = worstMinute === undefined ? 'no data' : `${count(worstMinute)}${unit}`;
+  const text = `worst minute ${value}, ${threshold}`;
+  return { passed, line: `${name.padEnd(11)}  ${text.padEnd(46)} ${passed ? 'PASS' : 'FAIL'}` };
+}

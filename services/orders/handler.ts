@@ -1,0 +1,66 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+const logger = new Logger({ serviceName: 'orders' });
+
+/** What `GET /orders/{orderId}` answers for a known order. */
+export interface Order {
+  readonly orderId: string;
+  readonly status: 'PLACED' | 'SHIPPED' | 'DELIVERED';
+  readonly items: number;
+  readonly totalCents: number;
+  readonly currency: string;
+}
+
+/** `ord-` and 4 to 12 digits, e.g. `ord-0001`. */
+export const ORDER_ID_PATTERN = /^ord-[0-9]{4,12}$/;
+
+/** A stand-in for the order store: the demo order the synthetic checks read. */
+const ORDERS: ReadonlyMap<string, Order> = new Map([
+  [
+    'ord-0001',
+    { orderId: 'ord-0001', status: 'SHIPPED', items: 2, totalCents: 4598, currency: 'EUR' },
+  ],
+]);
+
+/**
+ * Looks up one order: `GET /orders/{orderId}`. A malformed id is a 400 that says what a valid
+ * one looks like, an unknown one a 404, anything but GET a 405.
+ */
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  const method = event.requestContext?.http?.method ?? 'GET';
+  if (method !== 'GET') {
+    return respond(405, { error: `method ${method} is not allowed; use GET` }, { allow: 'GET' });
+  }
+  const orderId = event.pathParameters?.orderId;
+  if (orderId === undefined || orderId === '') {
+    return respond(400, { error: 'orderId is missing: call GET /orders/{orderId}' });
+  }
+  if (!ORDER_ID_PATTERN.test(orderId)) {
+    logger.warn('malformed order id', { length: orderId.length });
+    return respond(400, {
+      error: 'orderId must be "ord-" followed by 4 to 12 digits, e.g. "ord-0001"',
+    });
+  }
+  const order = ORDERS.get(orderId);
+  if (!order) {
+    logger.info('order not found', { orderId });
+    return respond(404, { error: `order ${orderId} not found` });
+  }
+  logger.info('order found', { orderId, status: order.status });
+  return respond(200, order);
+};
+
+function respond(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}

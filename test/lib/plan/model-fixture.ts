@@ -1,0 +1,100 @@
+import type { AppModel, ServiceModel, StageModel } from '../../../lib/config/model';
+import { Strategy, type DeploymentStrategy } from '../../../lib/config/strategy';
+
+/** A service resolved for a stage, with `checks` placeholder synthetic checks. */
+export function service(
+  name: string,
+  strategy: DeploymentStrategy,
+  checks = 2,
+  alarms = { maxErrors: 1, p99LatencyMs: 800, maxThrottles: 2 },
+): ServiceModel {
+  return {
+    name,
+    dir: `/project/services/${name}`,
+    entry: `/project/services/${name}/handler.ts`,
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: {},
+    alarms,
+    strategy,
+    checks: Array.from({ length: checks }, (_, i) => ({
+      name: `check ${i + 1}`,
+      event: {},
+      expect: { statusCode: 200 },
+    })),
+  };
+}
+
+export function stage(
+  name: string,
+  strategy: DeploymentStrategy,
+  services: readonly ServiceModel[],
+  opts: { requiresApproval?: boolean; smokeTests?: boolean; account?: string } = {},
+): StageModel {
+  return {
+    name,
+    environmentName: name,
+    env: { account: opts.account ?? '444444444444', region: 'eu-west-1' },
+    strategy,
+    requiresApproval: opts.requiresApproval ?? false,
+    smokeTests: opts.smokeTests ?? false,
+    services,
+  };
+}
+
+export function appModel(stages: readonly StageModel[], branch = 'main'): AppModel {
+  return {
+    pipelineName: 'fixture-pipeline',
+    source: {
+      connectionArn:
+        'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-4000-8000-000000000000',
+      repository: 'example-org/fixture-services',
+      branch,
+    },
+    pipelineEnv: { account: '111111111111', region: 'eu-west-1' },
+    notificationEmails: [],
+    stages,
+  };
+}
+
+/**
+ * What the real configuration does not have (yet): three stages, hyphenated service names,
+ * custom canary and linear strategies, a per-service override, a branch with characters that
+ * Markdown and Mermaid treat specially.
+ */
+export function stressModel(): AppModel {
+  const canary = Strategy.canary(25, 5);
+  return appModel(
+    [
+      stage(
+        'dev',
+        Strategy.allAtOnce(),
+        [
+          service('order-history', Strategy.allAtOnce(), 3),
+          service('payments', Strategy.allAtOnce(), 1),
+        ],
+        { smokeTests: true },
+      ),
+      stage(
+        'staging',
+        canary,
+        [service('order-history', canary), service('payments', Strategy.linear(20, 3))],
+        { requiresApproval: true, smokeTests: true },
+      ),
+      stage(
+        'prod',
+        Strategy.predefined('LINEAR_10PERCENT_EVERY_10MINUTES'),
+        [
+          service('order-history', Strategy.predefined('LINEAR_10PERCENT_EVERY_10MINUTES')),
+          service('payments', Strategy.predefined('CANARY_10PERCENT_30MINUTES'), 1, {
+            maxErrors: 5,
+            p99LatencyMs: 2500,
+            maxThrottles: 10,
+          }),
+        ],
+        { requiresApproval: true },
+      ),
+    ],
+    'release/2.0|"hotfix" #1 <b>',
+  );
+}
