@@ -2,7 +2,8 @@ import { Stage, type StageProps } from 'aws-cdk-lib';
 import { AccountPrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledgeReviewedWildcards } from './compliance';
-import type { StageModel } from './config/model';
+import type { ServiceModel, StageModel } from './config/model';
+import type { FunctionCode } from './function-bundles';
 import { MonitoringStack } from './monitoring-stack';
 import { MONITORING_ID, monitoringStackName, serviceStackName } from './resource-names';
 import { ServiceStack } from './service-stack';
@@ -10,6 +11,8 @@ import { ServiceStack } from './service-stack';
 export interface ApplicationStageProps extends StageProps {
   /** The validated stage entry. */
   readonly stage: StageModel;
+  /** The bundled code of every function. */
+  readonly code: FunctionCode;
   /**
    * The account whose smoke-test step may invoke the `live` aliases of this stage.
    * @default no one outside the stage
@@ -45,15 +48,19 @@ export class ApplicationStage extends Stage {
       notificationEmails: props.notificationEmails,
       description: `${stage.name} monitoring: notification topic, deployment-failure rule and overview dashboard`,
     });
-    this.serviceStacks = stage.services.map(
-      (service) =>
-        new ServiceStack(this, service.name, {
-          stackName: serviceStackName(stage.name, service.name),
+    // One stack per service, or per shared stack the stage entry names, in entry order.
+    const stacks = new Map<string, ServiceModel[]>();
+    for (const s of stage.services) stacks.set(s.stack, [...(stacks.get(s.stack) ?? []), s]);
+    this.serviceStacks = [...stacks].map(
+      ([stackId, services]) =>
+        new ServiceStack(this, stackId, {
+          stackName: serviceStackName(stage.name, stackId),
           stageName: stage.name,
-          services: [service],
+          code: props.code,
+          services,
           smokeTestPrincipal,
           notificationTopic: this.monitoringStack.topic,
-          description: `${service.name} in ${stage.name}: function, live alias, alarms, CodeDeploy deployment group and traffic hooks`,
+          description: `${services.map((s) => s.name).join(', ')} in ${stage.name}: functions, live aliases, alarms, CodeDeploy deployment groups and traffic hooks`,
         }),
     );
   }

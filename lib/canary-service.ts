@@ -9,6 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceModel } from './config/model';
 import { CompliantFunction } from './compliant-function';
+import type { FunctionCode } from './function-bundles';
 import { alarmName, LIVE_ALIAS, serviceBaseName } from './resource-names';
 import { ServiceDashboard } from './service-dashboard';
 import { TrafficHook } from './traffic-hook';
@@ -18,6 +19,8 @@ export { LIVE_ALIAS };
 export interface CanaryServiceProps {
   /** The validated service definition, resolved for this stage. */
   readonly service: ServiceModel;
+  /** The bundled code of the service and of the traffic hooks. */
+  readonly code: FunctionCode;
   /** Name of the stage; prefixes every physical name. */
   readonly stageName: string;
   /** How CodeDeploy shifts traffic to a new version. */
@@ -63,7 +66,7 @@ export class CanaryService extends Construct {
     const baseName = serviceBaseName(stageName, service.name);
 
     const fn = new CompliantFunction(this, 'Service', {
-      entry: service.entry,
+      code: props.code.service(service.name),
       functionName: baseName,
       description: service.description,
       memorySize: service.memoryMb,
@@ -105,6 +108,7 @@ export class CanaryService extends Construct {
       qualifier: this.version.version,
       invokeArn: this.version.functionArn,
       checks: service.checks,
+      code: props.code.hook(),
       deadLetterQueue: props.deadLetterQueue,
     });
     this.postTrafficHook = new TrafficHook(this, 'PostTrafficHook', {
@@ -114,6 +118,7 @@ export class CanaryService extends Construct {
       qualifier: LIVE_ALIAS,
       invokeArn: this.alias.functionArn,
       checks: service.checks,
+      code: props.code.hook(),
       deadLetterQueue: props.deadLetterQueue,
     });
 

@@ -1,15 +1,21 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+  type Code,
+} from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface CompliantFunctionProps {
-  /** Absolute path of the TypeScript file that exports `handler`. */
-  readonly entry: string;
+  /** The bundled code: a folder whose `index.js` exports `handler` (see `FunctionBundles`). */
+  readonly code: Code;
   /** Physical function name; also names the log group. */
   readonly functionName: string;
   readonly description?: string;
@@ -27,12 +33,12 @@ export interface CompliantFunctionProps {
 
 /**
  * A Node.js 24 Lambda function with the defaults every function in this project shares, chosen
- * to pass cdk-nag without acknowledgments where a fix exists: bundled locally by esbuild with
- * the AWS SDK v3 left to the runtime, its own role that may write only to its own log group (no
+ * to pass cdk-nag without acknowledgments where a fix exists: bundled ahead by `FunctionBundles`,
+ * its own role that may write only to its own log group (no
  * AWS managed policy), JSON logs with a retention, X-Ray tracing, and a dead-letter queue.
  */
 export class CompliantFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: CompliantFunctionProps) {
@@ -48,9 +54,9 @@ export class CompliantFunction extends Construct {
     });
     this.logGroup.grantWrite(role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    this.function = new LambdaFunction(this, 'Function', {
+      code: props.code,
+      handler: 'index.handler',
       functionName: props.functionName,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
@@ -66,13 +72,6 @@ export class CompliantFunction extends Construct {
       retryAttempts: 2,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        format: OutputFormat.CJS,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        externalModules: ['@aws-sdk/*'],
-      },
     });
   }
 }

@@ -14,6 +14,7 @@ import {
 import type { Construct } from 'constructs';
 import type { AppModel } from './config/model';
 import { ApplicationStage } from './application-stage';
+import type { FunctionCode } from './function-bundles';
 import { NotificationTopic } from './notification-topic';
 import { smokeTestStep } from './smoke-test-step';
 
@@ -22,6 +23,8 @@ export const SYNTH_COMMAND = "npx cdk synth '**'";
 
 export interface PipelineStackProps extends StackProps {
   readonly model: AppModel;
+  /** The bundled code of every function. */
+  readonly code: FunctionCode;
   /** Version of the `aws-cdk` CLI the pipeline installs for self-mutation and publishing. */
   readonly cliVersion: string;
 }
@@ -54,7 +57,11 @@ export class PipelineStack extends Stack {
       enableKeyRotation: true,
       artifactBucket: this.createArtifactBucket(),
       cliVersion: props.cliVersion,
+      // One publishing project per asset type, not per asset: CodeBuild's queue stays short.
       publishAssetsInParallel: false,
+      // One deploy action per stack (not two): keeps a stage of many stacks in one pipeline
+      // stage, so prod is one canary window.
+      useChangeSets: false,
       synth: new ShellStep('Synth', {
         input: source,
         installCommands: ['npm ci'],
@@ -76,6 +83,7 @@ export class PipelineStack extends Stack {
     this.stages = model.stages.map((stage) => {
       const appStage = new ApplicationStage(this, stage.name, {
         stage,
+        code: props.code,
         smokeTestAccount: model.pipelineEnv.account,
         notificationEmails: model.notificationEmails,
       });

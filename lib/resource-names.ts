@@ -34,11 +34,12 @@ export function alarmName(stage: string, service: string, kind: AlarmKind): stri
 }
 
 /**
- * The stack a service deploys in: CDK Pipelines names a stage's stacks `<stage>-<id>`, and the
- * stack id is the service name. `ApplicationStage` sets it explicitly from here.
+ * `<stage>-<stack>`: the CloudFormation stack a service deploys in, where `stack` is the
+ * service's own name or the shared stack its stage entry names (`ServiceModel.stack`).
+ * `ApplicationStage` sets it explicitly from here.
  */
-export function serviceStackName(stage: string, service: string): string {
-  return serviceBaseName(stage, service);
+export function serviceStackName(stage: string, stack: string): string {
+  return `${stage}-${stack}`;
 }
 
 /**

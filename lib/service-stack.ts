@@ -1,15 +1,19 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { MAX_RESOURCES_PER_STACK } from './config/grouping';
 import type { ServiceModel } from './config/model';
 import { CanaryService } from './canary-service';
 import { deploymentConfigFor } from './deployment-config';
+import type { FunctionCode } from './function-bundles';
 import { pascal, serviceOutputKey, type ServiceOutput } from './resource-names';
 
 export interface ServiceStackProps extends StackProps {
   readonly stageName: string;
+  /** The bundled code of every function. */
+  readonly code: FunctionCode;
   /** The services this stack deploys (resolved for the stage). */
   readonly services: readonly ServiceModel[];
   /** @default none */
@@ -48,6 +52,7 @@ export class ServiceStack extends Stack {
     this.services = props.services.map((service) => {
       const canary = new CanaryService(this, pascal(service.name), {
         service,
+        code: props.code,
         stageName: props.stageName,
         deploymentConfig: deploymentConfigFor(this, service.strategy),
         deadLetterQueue,
@@ -74,6 +79,16 @@ export class ServiceStack extends Stack {
       return canary;
     });
     this.aliasArnOutputs = aliasArnOutputs;
+    this.node.addValidation({
+      validate: () => {
+        const count = this.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+        return count > MAX_RESOURCES_PER_STACK
+          ? [
+              `stack ${this.stackName} has ${count} resources, more than the ${MAX_RESOURCES_PER_STACK} this project allows (CloudFormation's limit is 500). Fix: move some of its services (${props.services.map((s) => s.name).join(', ')}) into another shared stack in the stage entry`,
+            ]
+          : [];
+      },
+    });
   }
 }
 

@@ -1,14 +1,10 @@
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Code, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SyntheticCheck } from '../runtime/synthetic/types';
 import { CompliantFunction } from './compliant-function';
-
-/** The hook handler shared by every pre- and post-traffic hook. */
-export const TRAFFIC_HOOK_ENTRY = path.join(__dirname, '..', 'runtime', 'hooks', 'traffic-hook.ts');
 
 /** A hook's own time limit: enough for the checks (the service's timeout is at most a minute)
  * plus the reserve it keeps for reporting, far below Lambda's 15-minute maximum. */
@@ -29,6 +25,8 @@ export interface TrafficHookProps {
   /** The only ARN the hook may invoke: the qualified ARN of that version or alias. */
   readonly invokeArn: string;
   readonly checks: readonly SyntheticCheck[];
+  /** The bundled traffic-hook handler (`runtime/hooks/traffic-hook.ts`). */
+  readonly code: Code;
   readonly deadLetterQueue: IQueue;
 }
 
@@ -43,7 +41,7 @@ export class TrafficHook extends Construct {
   constructor(scope: Construct, id: string, props: TrafficHookProps) {
     super(scope, id);
     const fn = new CompliantFunction(this, 'Hook', {
-      entry: TRAFFIC_HOOK_ENTRY,
+      code: props.code,
       functionName: props.functionName,
       description: `${props.phase} hook: runs the synthetic checks of ${props.functionName}`,
       memorySize: 256,

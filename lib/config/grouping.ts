@@ -19,6 +19,17 @@ export const MAX_SINGLE_STACKS = 30;
 /** Services in one shared stack (about 27 resources each, within MAX_RESOURCES_PER_STACK). */
 export const MAX_SERVICES_PER_GROUP = 15;
 
+/**
+ * Pipeline actions one pipeline stage needs: one deploy action per stack (change sets are
+ * off), one for the stage's monitoring stack, plus the approval and the smoke test if any.
+ */
+export function stackActions(
+  serviceStacks: number,
+  stage: { readonly requiresApproval: boolean; readonly smokeTests: boolean },
+): number {
+  return serviceStacks + 1 + (stage.requiresApproval ? 1 : 0) + (stage.smokeTests ? 1 : 0);
+}
+
 /** A service as placed in a stage entry. */
 export interface Placement {
   readonly name: string;

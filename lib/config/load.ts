@@ -2,14 +2,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from './config-error';
 import type { AppModel } from './model';
-import { validateApp, type AppInput, type Loaded, type LoadedService } from './validate';
+import {
+  validateApp,
+  type AppInput,
+  type Loaded,
+  type LoadedService,
+  type ValidateOptions,
+} from './validate';
 
 /**
  * Reads the configuration files of a project (`pipeline.config.ts`, `stages/index.ts` and every
  * `services/<name>/`) and validates them into the model. The only place that reads them.
  */
-export function loadApp(rootDir: string): AppModel {
-  return validateApp(readAppInput(rootDir));
+export function loadApp(rootDir: string, options: ValidateOptions = {}): AppModel {
+  return validateApp(readAppInput(rootDir), options);
 }
 
 export function readAppInput(rootDir: string): AppInput {

@@ -54,6 +54,11 @@ export interface ServiceModel {
   readonly reservedConcurrency?: number;
   readonly environment: Readonly<Record<string, string>>;
   readonly alarms: AlarmThresholds;
+  /**
+   * The stack it deploys in within the stage: its own name, or the shared stack its stage entry
+   * names (see `grouping.ts`).
+   */
+  readonly stack: string;
   /** The strategy this service deploys with in this stage (the stage's, or the entry's override). */
   readonly strategy: DeploymentStrategy;
   readonly checks: readonly SyntheticCheck[];

@@ -25,6 +25,17 @@ export const serviceName = z
       'is not a valid service name. Fix: use lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen, e.g. "order-history"',
   });
 
+/** A shared stack, named in a stage entry: same grammar as service names. */
+export const stackName = z
+  .string({ error: 'must be a string. Fix: name the shared stack, e.g. "group-1"' })
+  .max(SERVICE_NAME_MAX, {
+    error: `is longer than ${SERVICE_NAME_MAX} characters. Fix: use a shorter stack name`,
+  })
+  .regex(SERVICE_NAME_PATTERN, {
+    error:
+      'is not a valid stack name. Fix: use lower-case letters, digits and single hyphens, starting with a letter, e.g. "group-1"',
+  });
+
 export const stageName = z
   .string({ error: 'must be a string. Fix: name the stage, e.g. "dev"' })
   .min(2, { error: 'is too short. Fix: use 2 or more characters' })
@@ -205,11 +216,12 @@ export const stageServiceSchema = z.union(
       name: serviceName,
       strategy: strategySchema.optional(),
       allAtOnceReason: reason.optional(),
+      stack: stackName.optional(),
     }),
   ],
   {
     error:
-      'is not a service entry. Fix: write the service name, or { name, strategy, allAtOnceReason }',
+      'is not a service entry. Fix: write the service name, or { name, strategy, allAtOnceReason, stack }',
   },
 );
 

@@ -11,6 +11,12 @@ import {
   stageEntrySchema,
   syntheticChecksSchema,
 } from './schema';
+import {
+  MAX_ACTIONS_PER_STAGE,
+  MAX_SERVICES_PER_GROUP,
+  MAX_SINGLE_STACKS,
+  stackActions,
+} from './grouping';
 import { isAllAtOnce, type DeploymentStrategy } from './strategy';
 
 /** A file's default or named export, as loaded, with the file it came from (for messages). */
@@ -35,6 +41,15 @@ export interface AppInput {
   readonly services: readonly LoadedService[];
 }
 
+export interface ValidateOptions {
+  /**
+   * Refuse a stage that would exceed a pipeline limit (actions per pipeline stage, services per
+   * shared stack). Only the benchmark's naive baseline turns this off.
+   * @default true
+   */
+  readonly enforceLimits?: boolean;
+}
+
 /** Largest JSON size of a service's synthetic checks: they travel in the hooks' environment. */
 export const MAX_CHECKS_BYTES = 3000;
 
@@ -42,7 +57,7 @@ export const MAX_CHECKS_BYTES = 3000;
  * Validates the whole configuration before any construct is built and resolves it into the
  * model the constructs use. Throws one `ConfigError` for the first problem found.
  */
-export function validateApp(input: AppInput): AppModel {
+export function validateApp(input: AppInput, options: ValidateOptions = {}): AppModel {
   const config = parse(pipelineConfigSchema, input.config, 'pipeline configuration');
 
   const services = new Map<
@@ -149,8 +164,9 @@ export function validateApp(input: AppInput): AppModel {
           `${at} ("${ref.name}"): strategy is ALL_AT_ONCE in a stage that requires approval. Fix: use a canary or linear strategy, or set allAtOnceReason on the entry`,
         );
       }
-      resolved.push(resolveService(svc, entry.name, strategy));
+      resolved.push({ ...resolveService(svc, entry.name, strategy), stack: ref.stack ?? ref.name });
     });
+    checkPipelineLimits(where, entry, resolved, options);
     for (const s of entry.services) deployedBefore.add(typeof s === 'string' ? s : s.name);
     stages.push({
       name: entry.name,
@@ -187,6 +203,36 @@ export function validateApp(input: AppInput): AppModel {
   };
 }
 
+/**
+ * Refuses a stage whose stacks would not fit one CodePipeline stage (CDK Pipelines would split
+ * it into sequential stages: another canary window each) or a shared stack too large for
+ * CloudFormation.
+ */
+function checkPipelineLimits(
+  where: string,
+  entry: { requiresApproval: boolean; smokeTests: boolean },
+  services: readonly ServiceModel[],
+  options: ValidateOptions,
+): void {
+  if (options.enforceLimits === false) return;
+  const stacks = new Map<string, string[]>();
+  for (const s of services) stacks.set(s.stack, [...(stacks.get(s.stack) ?? []), s.name]);
+  for (const [stack, members] of stacks) {
+    if (members.length > MAX_SERVICES_PER_GROUP) {
+      const moved = members.slice(MAX_SERVICES_PER_GROUP);
+      fail(
+        `${where}: stack "${stack}" holds ${members.length} services, more than the ${MAX_SERVICES_PER_GROUP} that fit under CloudFormation's resource limit. Fix: give ${moved.map((m) => `"${m}"`).join(', ')} another stack, e.g. { name: "${moved[0]}", stack: "${stack}-2" }`,
+      );
+    }
+  }
+  const actions = stackActions(stacks.size, entry);
+  if (actions > MAX_ACTIONS_PER_STAGE) {
+    fail(
+      `${where}: its ${services.length} services in ${stacks.size} stacks need ${actions} pipeline actions, more than the ${MAX_ACTIONS_PER_STAGE} one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has ${MAX_SINGLE_STACKS} single-service stacks)`,
+    );
+  }
+}
+
 function resolveService(
   svc: {
     def: z.output<typeof serviceDefinitionSchema>;
@@ -196,7 +242,7 @@ function resolveService(
   },
   stage: string,
   strategy: DeploymentStrategy,
-): ServiceModel {
+): Omit<ServiceModel, 'stack'> {
   const { def } = svc;
   const o = def.stageOverrides?.[stage] ?? {};
   const timeoutSeconds = o.timeoutSeconds ?? def.timeoutSeconds ?? 10;

@@ -67,7 +67,7 @@ async function loadService(
   stage: StageModel,
   service: ServiceModel,
 ): Promise<ServiceTarget> {
-  const stackName = serviceStackName(stage.name, service.name);
+  const stackName = serviceStackName(stage.name, service.stack);
   const where = `account ${stage.env.account}, region ${stage.env.region}`;
   let outputs: Map<string, string>;
   try {

@@ -19,18 +19,10 @@ export interface Synthesized extends BuiltApp {
   readonly outdir: string;
 }
 
-/**
- * Builds and synthesizes the app. Bundling is skipped (tests that need the bundle say so):
- * it dominates test time and the templates do not depend on it.
- */
-export function synthApp(
-  model: AppModel = loadApp(ROOT),
-  opts: { bundle?: boolean } = {},
-): Synthesized {
+/** Builds and synthesizes the app, with the real bundles and the compliance gate. */
+export function synthApp(model: AppModel = loadApp(ROOT)): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-'));
-  const context: Record<string, unknown> = { ...cdkJsonContext() };
-  if (!opts.bundle) context['aws:cdk:bundling-stacks'] = [];
-  const built = buildApp(model, '2.1148.1', { context, outdir });
+  const built = buildApp(model, '2.1148.1', { context: cdkJsonContext(), outdir });
   built.app.synth();
   return { ...built, model, outdir };
 }

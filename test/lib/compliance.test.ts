@@ -11,16 +11,20 @@ import {
   readFindings,
 } from '../../lib/compliance';
 import { loadApp } from '../../lib/config/load';
+import { FunctionBundles } from '../../lib/function-bundles';
 import { cdkJsonContext, ROOT, synthApp } from '../helpers/synth';
 
 /** An App with the gate, one stage of the real model outside any pipeline, and a hook to plant. */
 function stageApp(plant: (stage: ApplicationStage) => void) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-gate-'));
-  const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir, context: cdkJsonContext() });
   addComplianceChecks(app);
   acknowledgeReviewedWildcards(app);
   const model = loadApp(ROOT);
-  const stage = new ApplicationStage(app, 'prod', { stage: model.stages[1] });
+  const stage = new ApplicationStage(app, 'prod', {
+    stage: model.stages[1],
+    code: FunctionBundles.build(model),
+  });
   plant(stage);
   return { app, outdir };
 }

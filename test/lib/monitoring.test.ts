@@ -284,7 +284,7 @@ describe('notifications', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-emails-'));
     const app = new App({
       outdir,
-      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
+      context: cdkJsonContext(),
     });
     addComplianceChecks(app);
     acknowledgeReviewedWildcards(app);

@@ -10,6 +10,7 @@ export function service(
 ): ServiceModel {
   return {
     name,
+    stack: name,
     dir: `/project/services/${name}`,
     entry: `/project/services/${name}/handler.ts`,
     memoryMb: 256,

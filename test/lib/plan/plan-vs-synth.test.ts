@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { FunctionBundles } from '../../../lib/function-bundles';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { loadApp } from '../../../lib/config/load';
@@ -146,7 +147,7 @@ describe('the plan matches the synthesized pipeline', () => {
 
   const stageNamed = (name: string) => stages.find((st) => st.Name === name)!;
   const deployActions = (stage: PipelineStage) =>
-    stage.Actions.filter((a) => a.Configuration?.ActionMode === 'CHANGE_SET_EXECUTE');
+    stage.Actions.filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
 
   test('source, build, self-mutation and asset publishing come first, as the diagram draws', () => {
     expect(stages.slice(0, 4).map((st) => st.Name)).toEqual([
@@ -234,12 +235,11 @@ test('custom canary and linear strategies synthesize as the plan describes them'
     { ...base, name: 'payments', strategy: Strategy.linear(20, 3) },
     { ...base, name: 'audit', strategy: Strategy.predefined('LINEAR_10PERCENT_EVERY_2MINUTES') },
   ];
-  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
-  const stack = new ServiceStack(app, 'qa-custom', { stageName: 'qa', services });
-  const plan = buildPlan({
-    ...model,
-    stages: [{ ...model.stages[0], name: 'qa', services }],
-  });
+  const app = new App({ context: cdkJsonContext() });
+  const qa = { ...model, stages: [{ ...model.stages[0], name: 'qa', services }] };
+  const code = FunctionBundles.build(qa);
+  const stack = new ServiceStack(app, 'qa-custom', { stageName: 'qa', services, code });
+  const plan = buildPlan(qa);
   expect(byName(deployedServices(Template.fromStack(stack).toJSON().Resources, 'qa'))).toEqual(
     byName(plan.stages[0].services.map(planned)),
   );

@@ -27,6 +27,7 @@ export const ACCOUNT = '333333333333';
 export function serviceModel(name: string, overrides: Partial<ServiceModel> = {}): ServiceModel {
   return {
     name,
+    stack: name,
     dir: `/nowhere/services/${name}`,
     entry: `/nowhere/services/${name}/handler.ts`,
     memoryMb: 256,
@@ -81,7 +82,7 @@ export function serviceTarget(stage: string, service: ServiceModel): ServiceTarg
   const base = serviceBaseName(stage, service.name);
   return {
     service,
-    stackName: serviceStackName(stage, service.name),
+    stackName: serviceStackName(stage, service.stack),
     functionName: base,
     aliasArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${base}:${LIVE_ALIAS}`,
     aliasName: LIVE_ALIAS,

@@ -39,11 +39,11 @@ async function run(argv: string[], h = harness(), extra: Partial<OpsIo> = {}) {
 function deployedStage(h: ReturnType<typeof harness>, stage = twoServices) {
   for (const s of stage.services) {
     h.mocks.cloudformation
-      .on(DescribeStacksCommand, { StackName: serviceStackName(stage.name, s.name) })
+      .on(DescribeStacksCommand, { StackName: serviceStackName(stage.name, s.stack) })
       .resolves({
         Stacks: [
           {
-            StackName: serviceStackName(stage.name, s.name),
+            StackName: serviceStackName(stage.name, s.stack),
             CreationTime: new Date(),
             StackStatus: 'UPDATE_COMPLETE',
             Outputs: stackOutputs(stage.name, s.name),
