@@ -12,6 +12,7 @@
  * Exit codes: 0 created, 1 failed and rolled back, 2 refused (nothing written).
  */
 import * as nodeFs from 'node:fs';
+import { stackForNewService } from '../lib/config/grouping';
 import * as path from 'node:path';
 import { loadApp } from '../lib/config/load';
 import type { AppModel } from '../lib/config/model';
@@ -164,12 +165,18 @@ function makePlan(name: string, root: string, fs: FileSystem): Plan {
   const edit = [...new Set(lists.map((l) => l.file))].map((file) => {
     const inFile = lists.filter((l) => l.file === file);
     const before = inFile[0].source.text;
+    // Past MAX_SINGLE_STACKS single-service stacks, a stage places new services in shared
+    // stacks, so that it stays one pipeline stage (one canary window); existing ones stay put.
+    const stacks = inFile.map((l) => stackForNewService(l.placements));
     const after = applySplices(
       before,
-      inFile.map((l) => appendToList(l, name, printWidth)),
+      inFile.map((l, i) => appendToList(l, name, printWidth, stacks[i])),
     );
     const note = inFile
-      .map((l) => `stage "${l.stage}" services: ${[...l.names, name].join(', ')}`)
+      .map(
+        (l, i) =>
+          `stage "${l.stage}" services: ${[...l.names, name].join(', ')}${stacks[i] ? ` (${name} in shared stack "${stacks[i]}")` : ''}`,
+      )
       .join('; ');
     return { file, before, after, note };
   });

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import type { Placement } from '../../lib/config/grouping';
 
 /**
  * Finds the `services: [...]` list of every stage entry that `stages/index.ts` exports, by
@@ -18,6 +19,8 @@ export interface ServicesList {
   readonly stage: string;
   /** The service names the list holds, in order (entries as strings or `{ name, ... }`). */
   readonly names: readonly string[];
+  /** The same entries with the shared stack each names, if any. */
+  readonly placements: readonly Placement[];
   readonly array: ts.ArrayLiteralExpression;
   readonly source: ts.SourceFile;
 }
@@ -110,13 +113,21 @@ function servicesList(object: ts.ObjectLiteralExpression, source: ts.SourceFile)
       `${source.fileName}: stage "${stage}" has no services list written as an array. Fix: write services: ['greeter', ...] in the stage entry`,
     );
   }
-  const names = array.elements.flatMap((element) => {
+  const placements = array.elements.flatMap((element): Placement[] => {
     const e = unwrap(element);
-    if (e && ts.isStringLiteralLike(e)) return [e.text];
-    const name = e && ts.isObjectLiteralExpression(e) ? property(e, 'name') : undefined;
-    return name && ts.isStringLiteralLike(name) ? [name.text] : [];
+    if (e && ts.isStringLiteralLike(e)) return [{ name: e.text }];
+    if (!e || !ts.isObjectLiteralExpression(e)) return [];
+    const name = property(e, 'name');
+    const stack = property(e, 'stack');
+    if (!name || !ts.isStringLiteralLike(name)) return [];
+    return [
+      stack && ts.isStringLiteralLike(stack)
+        ? { name: name.text, stack: stack.text }
+        : { name: name.text },
+    ];
   });
-  return { file: source.fileName, stage, names, array, source };
+  const names = placements.map((p) => p.name);
+  return { file: source.fileName, stage, names, placements, array, source };
 }
 
 /** A replacement of `text.slice(start, end)` by `insert`. */
@@ -127,17 +138,24 @@ export interface Splice {
 }
 
 /**
- * The edit that appends `name` to the list. A list on one line stays on one line while it fits
+ * The edit that appends `name` to the list, as `'name'`, or as `{ name: 'name', stack: 'group-N' }`
+ * when `stack` places it in a shared stack. A list on one line stays on one line while it fits
  * in `printWidth`, and otherwise gets one entry per line, as Prettier prints it; a list already
  * on several lines (or holding comments) gets the new entry after its last one.
  */
-export function appendToList(list: ServicesList, name: string, printWidth: number): Splice {
+export function appendToList(
+  list: ServicesList,
+  name: string,
+  printWidth: number,
+  stack?: string,
+): Splice {
   const { array, source } = list;
   const text = source.text;
   const elements = array.elements;
   const first = elements.find((e) => ts.isStringLiteral(e));
   const quote = first ? text[first.getStart(source)] : "'";
-  const item = `${quote}${name}${quote}`;
+  const q = (s: string) => `${quote}${s}${quote}`;
+  const item = stack === undefined ? q(name) : `{ name: ${q(name)}, stack: ${q(stack)} }`;
   const start = array.getStart(source);
   const end = array.end;
   if (elements.length === 0) return { start, end, insert: `[${item}]` };

@@ -425,3 +425,35 @@ export const stages = [development, [qa]] as const;
     );
   });
 });
+
+describe('in a stage that already has its single-service stacks', () => {
+  test('places the new service in a shared stack, written into every stage entry', () => {
+    const copy = copyProject();
+    // 30 single-service stacks per stage: greeter, orders and 28 more.
+    const extra = Array.from({ length: 28 }, (_, i) => `extra-${i + 1}`);
+    for (const name of extra) {
+      jest.resetModules(); // each run validates by loading the edited stage files afresh
+      const r = run(copy, [name]);
+      expect({ name, code: r.code, err: r.err.join('\n') }).toEqual({
+        name,
+        code: EXIT.created,
+        err: '',
+      });
+    }
+    jest.resetModules();
+    const result = run(copy, ['payments']);
+    expect(result.code).toBe(EXIT.created);
+    expect(result.out.join('\n')).toContain('(payments in shared stack "group-1")');
+    for (const stage of ['dev', 'prod']) {
+      const text = fs.readFileSync(path.join(copy, 'stages', `${stage}.ts`), 'utf8');
+      expect(text).toContain("{ name: 'payments', stack: 'group-1' }");
+    }
+    jest.resetModules();
+    const model = loadApp(copy);
+    for (const stage of model.stages) {
+      const payments = stage.services.find((s) => s.name === 'payments')!;
+      expect(payments.stack).toBe('group-1');
+      expect(stage.services.find((s) => s.name === 'extra-28')!.stack).toBe('extra-28');
+    }
+  });
+});
