@@ -11,7 +11,7 @@ try {
   const model = loadApp(root);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pkg = require('../package.json') as { devDependencies: Record<string, string> };
-  const { app } = buildApp(model, pkg.devDependencies['aws-cdk']);
+  const { app } = buildApp(model, { cliVersion: pkg.devDependencies['aws-cdk'] });
   const assembly = app.synth();
   // The gate holds whichever stacks the CLI selected: a finding in any stage fails synth.
   const findings = readFindings(assembly.directory);

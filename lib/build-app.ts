@@ -9,22 +9,33 @@ export interface BuiltApp {
   readonly pipelineStack: PipelineStack;
 }
 
+export interface BuildAppOptions {
+  /** Version of the `aws-cdk` CLI the pipeline installs. */
+  readonly cliVersion: string;
+  /** @default {} */
+  readonly appProps?: AppProps;
+  /** @default the model's functions bundled by `FunctionBundles.build` */
+  readonly code?: FunctionCode;
+  /**
+   * Register the compliance gate. Only tests that check templates, not the gate, turn it off
+   * (the gate has tests of its own on the whole app).
+   * @default true
+   */
+  readonly compliance?: boolean;
+}
+
 /**
  * The whole CDK app from a validated model: the compliance gate on the App and the pipeline
  * stack with one Stage per stage entry. `bin/app.ts` and the tests both build it this way.
  */
-export function buildApp(
-  model: AppModel,
-  cliVersion: string,
-  props: AppProps = {},
-  code: FunctionCode = FunctionBundles.build(model),
-): BuiltApp {
-  const app = new App(props);
-  addComplianceChecks(app);
+export function buildApp(model: AppModel, options: BuildAppOptions): BuiltApp {
+  const app = new App(options.appProps);
+  if (options.compliance !== false) addComplianceChecks(app);
   acknowledgeReviewedWildcards(app);
+  const code = options.code ?? FunctionBundles.build(model);
   const pipelineStack = new PipelineStack(app, `${model.pipelineName}-pipeline`, {
     model,
-    cliVersion,
+    cliVersion: options.cliVersion,
     code,
   });
   return { app, pipelineStack };

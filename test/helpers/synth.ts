@@ -19,10 +19,20 @@ export interface Synthesized extends BuiltApp {
   readonly outdir: string;
 }
 
-/** Builds and synthesizes the app, with the real bundles and the compliance gate. */
-export function synthApp(model: AppModel = loadApp(ROOT)): Synthesized {
+/**
+ * Builds and synthesizes the app with the real bundles. The compliance gate is off unless
+ * `gate` is set: template tests do not need it, and it costs seconds per synth.
+ */
+export function synthApp(
+  model: AppModel = loadApp(ROOT),
+  { gate = false }: { gate?: boolean } = {},
+): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-'));
-  const built = buildApp(model, '2.1148.1', { context: cdkJsonContext(), outdir });
+  const built = buildApp(model, {
+    cliVersion: '2.1148.1',
+    appProps: { context: cdkJsonContext(), outdir },
+    compliance: gate,
+  });
   built.app.synth();
   return { ...built, model, outdir };
 }

@@ -30,7 +30,7 @@ function stageApp(plant: (stage: ApplicationStage) => void) {
 }
 
 test('the whole app, pipeline and every stage stack, has zero unacknowledged findings', () => {
-  const s = synthApp();
+  const s = synthApp(undefined, { gate: true });
   expect(fs.existsSync(path.join(s.outdir, 'validation-report.json'))).toBe(true);
   expect(readFindings(s.outdir)).toEqual([]);
 });
