@@ -12,8 +12,9 @@ export const DEFAULT_INTERVAL_SECONDS = 15;
 export const HELP = `Usage: npm run ops -- <command> --stage <stage> [--service <service>] [options]
 
 Operates the services of a deployed stage. Every resource is found from the outputs of the
-stage's CloudFormation stacks (<stage>-<service>); stages and services come from the
-validated configuration (stages/*.ts, services/*/service.ts). Credentials come from the usual
+stage's CloudFormation stacks (<stage>-<service>, or <stage>-<stack> for a shared stack);
+stages and services come from the validated configuration (stages/*.ts,
+services/*/service.ts). Credentials come from the usual
 AWS SDK chain (AWS_PROFILE, aws sso login, ...) and must reach the stage's account.
 
 Commands:
