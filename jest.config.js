@@ -1,3 +1,5 @@
+const os = require('os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -6,4 +8,11 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  // Jest's default is one worker less than the cores: one worker on two.
+  maxWorkers: Math.max(2, os.availableParallelism() - 1),
+  // CLI tests, then the tests that build constructs, then the rest (see the file).
+  testSequencer: '<rootDir>/test/jest/sequencer.mjs',
+  // Synthesizes the project's app once for the run (test/helpers/default-app.ts).
+  globalSetup: '<rootDir>/test/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/test/jest/global-teardown.ts',
 };

@@ -1,9 +1,9 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { copyProject as copyProjectTo } from '../../scripts/lib/copy-project';
-import { ROOT } from './synth';
+import { ROOT } from './project';
 
 /** A throw-away copy of the project, node_modules linked, for tests that change files. */
 export function copyProject(): string {
@@ -15,15 +15,30 @@ export interface RunResult {
   readonly output: string;
 }
 
-/** Runs a command in `cwd` and returns its exit status and combined output. */
-export function run(cwd: string, command: string, args: string[], timeoutMs = 120_000): RunResult {
-  const r = spawnSync(command, args, {
-    cwd,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    env: { ...process.env, NODE_ENV: 'production', CDK_DISABLE_VERSION_CHECK: '1', CI: 'true' },
+/**
+ * Runs a command in `cwd` and resolves to its exit status and combined output; never rejects
+ * (a command that cannot start resolves with status null). Asynchronous, so that a test file
+ * can run several commands at once.
+ */
+export function run(
+  cwd: string,
+  command: string,
+  args: string[],
+  timeoutMs = 120_000,
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd,
+      timeout: timeoutMs,
+      env: { ...process.env, NODE_ENV: 'production', CDK_DISABLE_VERSION_CHECK: '1', CI: 'true' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => resolve({ status: null, output: String(error) }));
+    child.on('close', (status) => resolve({ status, output: `${stdout}\n${stderr}` }));
   });
-  return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
 }
 
 export function replaceInFile(file: string, search: string, replacement: string): void {

@@ -2,15 +2,15 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Strategy, type DeploymentStrategy } from '../../lib/config/strategy';
 import { deploymentConfigFor } from '../../lib/deployment-config';
-import { synthApp, type Synthesized } from '../helpers/synth';
+import { defaultApp, template, type DefaultApp } from '../helpers/default-app';
 
-let s: Synthesized;
+let s: DefaultApp;
 const templates: Record<string, Template> = {};
 
 beforeAll(() => {
-  s = synthApp();
-  for (const stage of s.pipelineStack.stages) {
-    templates[stage.stageName] = Template.fromStack(stage.serviceStacks[0]);
+  s = defaultApp();
+  for (const stage of s.stages) {
+    templates[stage.stageName] = template(stage.serviceStacks[0]);
   }
 });
 

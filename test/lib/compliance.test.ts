@@ -9,77 +9,91 @@ import {
   acknowledgeReviewedWildcards,
   addComplianceChecks,
   readFindings,
+  type Finding,
 } from '../../lib/compliance';
 import { loadApp } from '../../lib/config/load';
 import { FunctionBundles } from '../../lib/function-bundles';
-import { cdkJsonContext, ROOT, synthApp } from '../helpers/synth';
-
-/** An App with the gate, one stage of the real model outside any pipeline, and a hook to plant. */
-function stageApp(plant: (stage: ApplicationStage) => void) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-gate-'));
-  const app = new App({ outdir, context: cdkJsonContext() });
-  addComplianceChecks(app);
-  acknowledgeReviewedWildcards(app);
-  const model = loadApp(ROOT);
-  const stage = new ApplicationStage(app, 'prod', {
-    stage: model.stages[1],
-    code: FunctionBundles.build(model),
-  });
-  plant(stage);
-  return { app, outdir };
-}
+import { defaultApp } from '../helpers/default-app';
+import { cdkJsonContext, ROOT } from '../helpers/project';
 
 test('the whole app, pipeline and every stage stack, has zero unacknowledged findings', () => {
-  const s = synthApp(undefined, { gate: true });
+  const s = defaultApp(); // synthesized with the gate
+  expect(s.synthError).toBeUndefined();
   expect(fs.existsSync(path.join(s.outdir, 'validation-report.json'))).toBe(true);
   expect(readFindings(s.outdir)).toEqual([]);
 });
 
-test('all three packs check stage stacks: AWS Solutions, Serverless and CloudFormation', () => {
-  const { app, outdir } = stageApp((stage) => {
-    new Queue(stage.serviceStacks[0], 'PlantedQueue');
-    new CfnResource(stage.serviceStacks[0], 'PlantedInvalid', {
+/**
+ * One stage of the real model, outside any pipeline, in an App with the gate, with every
+ * planted construct in its first service stack: each check's engine starts once, not once per
+ * planted case. Each test below reads the findings of its own planted constructs.
+ */
+describe('constructs planted in a stage stack', () => {
+  let thrown: Error | undefined;
+  let findings: Finding[];
+  /** The findings on a planted construct or its children. */
+  const on = (construct: string) =>
+    findings.filter((f) => new RegExp(`/${construct}(/|$)`).test(f.path));
+
+  beforeAll(() => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-gate-'));
+    const app = new App({ outdir, context: cdkJsonContext() });
+    addComplianceChecks(app);
+    acknowledgeReviewedWildcards(app);
+    const model = loadApp(ROOT);
+    const stage = new ApplicationStage(app, 'prod', {
+      stage: model.stages[1],
+      code: FunctionBundles.build(model),
+    });
+    const stack = stage.serviceStacks[0];
+    new Queue(stack, 'PlantedQueue'); // no DLQ, no TLS policy
+    new CfnResource(stack, 'PlantedInvalid', {
       type: 'AWS::SQS::Queue',
       properties: { MessageRetentionPeriod: 'not-a-number', NoSuchProperty: true },
     });
-  });
-  expect(() => app.synth()).toThrow();
-  const plugins = new Set(readFindings(outdir).map((f) => f.plugin));
-  expect(plugins).toEqual(new Set(['AwsSolutions', 'Serverless', 'CloudFormation Validate']));
-});
-
-test('a violation planted in a stage stack fails synth and names the rule and the construct', () => {
-  const { app } = stageApp((stage) => {
-    new Queue(stage.serviceStacks[0], 'PlantedQueue'); // no DLQ, no TLS policy
-  });
-  expect(() => app.synth()).toThrow(/AwsSolutions-SQS3[\s\S]*PlantedQueue/);
-});
-
-test('an unreviewed wildcard stays a finding', () => {
-  const { app, outdir } = stageApp((stage) => {
-    const role = new Role(stage.serviceStacks[0], 'PlantedRole', {
+    const unreviewed = new Role(stack, 'PlantedRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     });
-    role.addToPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
-  });
-  expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
-  const findings = readFindings(outdir);
-  expect(findings.map((f) => f.rule)).toContain('AwsSolutions-IAM5[Resource::*]');
-  expect(findings.every((f) => f.path.includes('PlantedRole'))).toBe(true);
-});
-
-test('a reviewed wildcard is acknowledged on that one policy, for that one finding', () => {
-  const { app, outdir } = stageApp((stage) => {
-    const role = new Role(stage.serviceStacks[0], 'TracingRole', {
+    unreviewed.addToPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    const tracing = new Role(stack, 'TracingRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     });
-    role.addToPolicy(
+    tracing.addToPolicy(
       new PolicyStatement({
         actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
         resources: ['*'],
       }),
     );
+    try {
+      app.synth();
+    } catch (error) {
+      thrown = error as Error;
+    }
+    findings = readFindings(outdir);
   });
-  expect(() => app.synth()).not.toThrow();
-  expect(readFindings(outdir)).toEqual([]);
+
+  test('fail synth, and nothing of the real stage is a finding', () => {
+    expect(thrown).toBeDefined();
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f.path).toMatch(/\/Planted(Queue|Invalid|Role)(\/|$)/);
+  });
+
+  test('all three packs check stage stacks: AWS Solutions, Serverless and CloudFormation', () => {
+    const plugins = new Set([...on('PlantedQueue'), ...on('PlantedInvalid')].map((f) => f.plugin));
+    expect(plugins).toEqual(new Set(['AwsSolutions', 'Serverless', 'CloudFormation Validate']));
+  });
+
+  test('a violation planted in a stage stack fails synth and names the rule and the construct', () => {
+    expect(on('PlantedQueue').map((f) => f.rule)).toContain('AwsSolutions-SQS3');
+    expect(thrown?.message).toMatch(/AwsSolutions-SQS3[\s\S]*PlantedQueue/);
+  });
+
+  test('an unreviewed wildcard stays a finding', () => {
+    expect(thrown?.message).toMatch(/AwsSolutions-IAM5\[Resource::\*\]/);
+    expect(on('PlantedRole').map((f) => f.rule)).toContain('AwsSolutions-IAM5[Resource::*]');
+  });
+
+  test('a reviewed wildcard is acknowledged on that one policy, for that one finding', () => {
+    expect(on('TracingRole')).toEqual([]);
+  });
 });

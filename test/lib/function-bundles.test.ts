@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { loadApp } from '../../lib/config/load';
 import { FunctionBundles } from '../../lib/function-bundles';
-import { ROOT } from '../helpers/synth';
+import { ROOT } from '../helpers/project';
 
 const model = loadApp(ROOT);
 const names = [...new Set(model.stages.flatMap((s) => s.services.map((x) => x.name)))];

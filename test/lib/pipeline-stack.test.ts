@@ -1,7 +1,7 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { synthApp, type Synthesized } from '../helpers/synth';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { constructId, defaultApp, template, type DefaultApp } from '../helpers/default-app';
 
-let s: Synthesized;
+let s: DefaultApp;
 let t: Template;
 let stages: {
   Name: string;
@@ -14,8 +14,8 @@ let stages: {
 }[];
 
 beforeAll(() => {
-  s = synthApp();
-  t = Template.fromStack(s.pipelineStack);
+  s = defaultApp();
+  t = template(s.pipelineStack);
   const pipeline = Object.values(t.findResources('AWS::CodePipeline::Pipeline'))[0];
   stages = pipeline.Properties.Stages;
 });
@@ -75,10 +75,10 @@ test('dev deploys, then smoke-tests; the approval comes before prod deploys', ()
   const smoke = dev.Actions.find((a) => a.Name === 'SmokeTest-dev')!;
   const devDeploys = dev.Actions.filter((a) => a.Name.endsWith('.Deploy'));
   // The monitoring stack, then one stack per service of the stage.
-  const devStage = s.pipelineStack.stages.find((st) => st.stageName === 'dev')!;
+  const devStage = s.stages.find((st) => st.stageName === 'dev')!;
   expect(devDeploys.map((a) => a.Name).sort()).toEqual(
     [devStage.monitoringStack, ...devStage.serviceStacks]
-      .map((st) => `${st.node.id}.Deploy`)
+      .map((st) => `${constructId(st)}.Deploy`)
       .sort(),
   );
   expect(smoke.RunOrder).toBeGreaterThan(Math.max(...devDeploys.map((a) => a.RunOrder)));
@@ -135,6 +135,6 @@ test('artifacts use a rotated KMS key and a TLS-only, access-logged bucket', () 
 });
 
 test('the pipeline stack lives in the configured pipeline account and region', () => {
-  expect(s.pipelineStack.account).toBe(s.model.pipelineEnv.account);
-  expect(s.pipelineStack.region).toBe(s.model.pipelineEnv.region);
+  expect(s.pipelineStack.environment.account).toBe(s.model.pipelineEnv.account);
+  expect(s.pipelineStack.environment.region).toBe(s.model.pipelineEnv.region);
 });

@@ -4,7 +4,8 @@ import type { AppModel } from '../../lib/config/model';
 import { loadApp } from '../../lib/config/load';
 import { FunctionBundles } from '../../lib/function-bundles';
 import { ServiceStack } from '../../lib/service-stack';
-import { cdkJsonContext, ROOT, synthApp, type Synthesized } from '../helpers/synth';
+import { cdkJsonContext, ROOT } from '../helpers/project';
+import { synthApp, type Synthesized } from '../helpers/synth';
 
 const real = loadApp(ROOT);
 /** The real model with every service of every stage placed in one shared stack. */

@@ -1,18 +1,20 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import type { ServiceModel } from '../../lib/config/model';
-import { synthApp, type Synthesized } from '../helpers/synth';
+import { constructId, defaultApp, template, type DefaultApp } from '../helpers/default-app';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
-let s: Synthesized;
+let s: DefaultApp;
 const cases: [string, ServiceModel, Template][] = [];
 
 beforeAll(() => {
-  s = synthApp();
-  for (const stage of s.pipelineStack.stages) {
+  s = defaultApp();
+  for (const stage of s.stages) {
+    const services = s.model.stages.find((x) => x.name === stage.stageName)!.services;
     for (const stack of stage.serviceStacks) {
-      expect(stack.services).toHaveLength(1); // the default config keeps one service per stack
-      cases.push([stage.stageName, stack.services[0].service, Template.fromStack(stack)]);
+      const inStack = services.filter((x) => x.stack === constructId(stack));
+      expect(inStack).toHaveLength(1); // the default config keeps one service per stack
+      cases.push([stage.stageName, inStack[0], template(stack)]);
     }
   }
 });

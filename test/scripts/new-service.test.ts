@@ -17,7 +17,7 @@ import {
 } from '../../scripts/new-service/stage-lists';
 import { copyProject } from '../helpers/project-copy';
 import { quietLogs, runInProcess } from '../helpers/service-test';
-import { ROOT } from '../helpers/synth';
+import { ROOT } from '../helpers/project';
 
 /** Runs the command in this process on `root`, capturing its output. */
 function run(root: string, argv: string[], extra: Partial<NewServiceIo> = {}) {

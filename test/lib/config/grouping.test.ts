@@ -13,7 +13,7 @@ import {
 } from '../../../lib/config/grouping';
 import { readAppInput } from '../../../lib/config/load';
 import { validateApp, type AppInput } from '../../../lib/config/validate';
-import { ROOT } from '../../helpers/synth';
+import { ROOT } from '../../helpers/project';
 
 /** Adds services one by one the way `npm run new-service` places them. */
 function grow(n: number): Placement[] {

@@ -5,7 +5,7 @@ import { readAppInput } from '../../../lib/config/load';
 import { SERVICE_NAME_MAX, serviceName } from '../../../lib/config/schema';
 import { Strategy, strategyLabel } from '../../../lib/config/strategy';
 import { validateApp, type AppInput } from '../../../lib/config/validate';
-import { ROOT } from '../../helpers/synth';
+import { ROOT } from '../../helpers/project';
 
 type Json = Record<string, unknown>;
 

@@ -13,7 +13,8 @@ import {
   type PlannedService,
 } from '../../../lib/plan/plan';
 import { ServiceStack } from '../../../lib/service-stack';
-import { cdkJsonContext, ROOT, synthApp } from '../../helpers/synth';
+import { defaultApp } from '../../helpers/default-app';
+import { cdkJsonContext, ROOT } from '../../helpers/project';
 
 /**
  * The plan (what `npm run plan` prints and docs/pipeline.md shows) against what the app
@@ -127,9 +128,9 @@ describe('the plan matches the synthesized pipeline', () => {
   let stacks: Map<string, { resources: Resources; account: string; region: string }>;
 
   beforeAll(() => {
-    const s = synthApp();
+    const s = defaultApp();
     plan = buildPlan(s.model);
-    const template = Template.fromStack(s.pipelineStack);
+    const template = Template.fromJSON(s.pipelineStack.template);
     const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0];
     projects = template.findResources('AWS::CodeBuild::Project');
     stages = pipeline.Properties.Stages;
