@@ -14,8 +14,6 @@ import { alarmName, LIVE_ALIAS, serviceBaseName } from './resource-names';
 import { ServiceDashboard } from './service-dashboard';
 import { TrafficHook } from './traffic-hook';
 
-export { LIVE_ALIAS };
-
 export interface CanaryServiceProps {
   /** The validated service definition, resolved for this stage. */
   readonly service: ServiceModel;

@@ -91,5 +91,3 @@ export class ServiceStack extends Stack {
     });
   }
 }
-
-export { pascal };

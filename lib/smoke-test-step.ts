@@ -3,7 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CodeBuildStep, type IFileSetProducer } from 'aws-cdk-lib/pipelines';
 import { targetEnvVar } from '../runtime/synthetic/target-env';
 import type { ApplicationStage } from './application-stage';
-import { LIVE_ALIAS } from './canary-service';
+import { LIVE_ALIAS, serviceBaseName } from './resource-names';
 
 /**
  * A pipeline step that runs every service's synthetic checks against the `live` aliases of a
@@ -22,7 +22,7 @@ export function smokeTestStep(stage: ApplicationStage, input: IFileSetProducer):
           {
             service: 'lambda',
             resource: 'function',
-            resourceName: `${stage.stageName}-${name}:${LIVE_ALIAS}`,
+            resourceName: `${serviceBaseName(stage.stageName, name)}:${LIVE_ALIAS}`,
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
             account: stage.account,
             region: stage.region,

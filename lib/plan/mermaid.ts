@@ -1,4 +1,4 @@
-import { LIVE_ALIAS } from '../canary-service';
+import { LIVE_ALIAS } from '../resource-names';
 import { checksText, type Plan } from './plan';
 
 /** Words a Mermaid flowchart reads as keywords, never usable as a bare node id. */

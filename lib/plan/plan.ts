@@ -1,4 +1,4 @@
-import { LIVE_ALIAS } from '../canary-service';
+import { LIVE_ALIAS } from '../resource-names';
 import type { AlarmThresholds, AppModel, Env } from '../config/model';
 import { strategyLabel, strategyMinutes, type DeploymentStrategy } from '../config/strategy';
 import { SYNTH_COMMAND } from '../pipeline-stack';

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { AppModel } from '../../lib/config/model';
 import { loadApp } from '../../lib/config/load';
 import { FunctionBundles } from '../../lib/function-bundles';
+import { serviceOutputKey } from '../../lib/resource-names';
 import { ServiceStack } from '../../lib/service-stack';
 import { cdkJsonContext, ROOT } from '../helpers/project';
 import { synthApp, type Synthesized } from '../helpers/synth';
@@ -33,8 +34,7 @@ test('services placed in a shared stack deploy together in one stack named after
     t.resourceCountIs('AWS::Lambda::Alias', names.length);
     const outputs = Object.keys(t.toJSON().Outputs);
     for (const name of names) {
-      const pascal = name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
-      expect(outputs).toContain(`${pascal}AliasArn`);
+      expect(outputs).toContain(serviceOutputKey(name, 'AliasArn'));
     }
   }
 });

@@ -1,5 +1,6 @@
 import type { AppModel, ServiceModel, StageModel } from '../../../lib/config/model';
 import { Strategy, type DeploymentStrategy } from '../../../lib/config/strategy';
+import { serviceModel } from '../../helpers/service-model';
 
 /** A service resolved for a stage, with `checks` placeholder synthetic checks. */
 export function service(
@@ -8,14 +9,7 @@ export function service(
   checks = 2,
   alarms = { maxErrors: 1, p99LatencyMs: 800, maxThrottles: 2 },
 ): ServiceModel {
-  return {
-    name,
-    stack: name,
-    dir: `/project/services/${name}`,
-    entry: `/project/services/${name}/handler.ts`,
-    memoryMb: 256,
-    timeoutSeconds: 10,
-    environment: {},
+  return serviceModel(name, {
     alarms,
     strategy,
     checks: Array.from({ length: checks }, (_, i) => ({
@@ -23,7 +17,7 @@ export function service(
       event: {},
       expect: { statusCode: 200 },
     })),
-  };
+  });
 }
 
 export function stage(

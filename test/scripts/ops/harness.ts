@@ -5,6 +5,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AppModel, ServiceModel, StageModel } from '../../../lib/config/model';
 import { Strategy } from '../../../lib/config/strategy';
+import { serviceModel } from '../../helpers/service-model';
 import {
   ALARM_KINDS,
   alarmName,
@@ -24,21 +25,7 @@ import type { Clients, CommandDeps, ServiceTarget, Target } from '../../../scrip
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '333333333333';
 
-export function serviceModel(name: string, overrides: Partial<ServiceModel> = {}): ServiceModel {
-  return {
-    name,
-    stack: name,
-    dir: `/nowhere/services/${name}`,
-    entry: `/nowhere/services/${name}/handler.ts`,
-    memoryMb: 256,
-    timeoutSeconds: 10,
-    environment: {},
-    alarms: { maxErrors: 2, p99LatencyMs: 800, maxThrottles: 3 },
-    strategy: Strategy.predefined('CANARY_10PERCENT_10MINUTES'),
-    checks: [],
-    ...overrides,
-  };
-}
+export { serviceModel };
 
 export function stageModel(services: readonly ServiceModel[], name = 'live1'): StageModel {
   return {
