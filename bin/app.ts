@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import * as path from 'path';
 import { buildApp } from '../lib/build-app';
-import { readFindings } from '../lib/compliance';
+import { readFindings } from '../lib/compliance/gate';
 import { ConfigError } from '../lib/config/config-error';
 import { loadApp } from '../lib/config/load';
 
@@ -9,9 +9,7 @@ const root = path.join(__dirname, '..');
 
 try {
   const model = loadApp(root);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pkg = require('../package.json') as { devDependencies: Record<string, string> };
-  const { app } = buildApp(model, { cliVersion: pkg.devDependencies['aws-cdk'] });
+  const { app } = buildApp(model);
   const assembly = app.synth();
   // The gate holds whichever stacks the CLI selected: a finding in any stage fails synth.
   const findings = readFindings(assembly.directory);

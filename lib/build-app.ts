@@ -1,8 +1,10 @@
 import { App, type AppProps } from 'aws-cdk-lib';
-import { acknowledgeReviewedWildcards, addComplianceChecks } from './compliance';
+import { acknowledgeReviewedWildcards, addComplianceChecks } from './compliance/gate';
 import type { AppModel } from './config/model';
-import { FunctionBundles, type FunctionCode } from './function-bundles';
-import { PipelineStack } from './pipeline-stack';
+import { FunctionBundles, type FunctionCode } from './service/function-bundles';
+import { PipelineStack } from './pipeline/pipeline-stack';
+import { writeSmokeTargets } from './pipeline/smoke-targets';
+import { toolVersions, type ToolVersions } from './tool-versions';
 
 export interface BuiltApp {
   readonly app: App;
@@ -10,11 +12,11 @@ export interface BuiltApp {
 }
 
 export interface BuildAppOptions {
-  /** Version of the `aws-cdk` CLI the pipeline installs. */
-  readonly cliVersion: string;
+  /** Versions of the CDK tools the pipeline installs. @default the pins in package.json */
+  readonly tools?: ToolVersions;
   /** @default {} */
   readonly appProps?: AppProps;
-  /** @default the model's functions bundled by `FunctionBundles.build` */
+  /** @default the model's functions bundled by `FunctionBundles.build` into the app's outdir */
   readonly code?: FunctionCode;
   /**
    * Register the compliance gate. Only tests that check templates, not the gate, turn it off
@@ -28,14 +30,15 @@ export interface BuildAppOptions {
  * The whole CDK app from a validated model: the compliance gate on the App and the pipeline
  * stack with one Stage per stage entry. `bin/app.ts` and the tests both build it this way.
  */
-export function buildApp(model: AppModel, options: BuildAppOptions): BuiltApp {
+export function buildApp(model: AppModel, options: BuildAppOptions = {}): BuiltApp {
   const app = new App(options.appProps);
   if (options.compliance !== false) addComplianceChecks(app);
   acknowledgeReviewedWildcards(app);
-  const code = options.code ?? FunctionBundles.build(model);
+  const code = options.code ?? FunctionBundles.build(model, app.outdir);
+  writeSmokeTargets(model, app.outdir);
   const pipelineStack = new PipelineStack(app, `${model.pipelineName}-pipeline`, {
     model,
-    cliVersion: options.cliVersion,
+    tools: options.tools ?? toolVersions(),
     code,
   });
   return { app, pipelineStack };

@@ -23,23 +23,37 @@ export function pascal(name: string): string {
     .join('');
 }
 
-/** `<stage>-<service>`: the function, and the prefix of every other resource of the service. */
-export function serviceBaseName(stage: string, service: string): string {
-  return `${stage}-${service}`;
+/**
+ * `<pipelineName>-<stage>`: the prefix of every physical name a stage sets, so that two copies
+ * of the app (two pipelines) can deploy to one account without a clash. Every function below
+ * takes it as `prefix`; `StageModel.prefix` holds it.
+ */
+export function stagePrefix(pipelineName: string, stage: string): string {
+  return `${pipelineName}-${stage}`;
 }
 
-/** `<stage>-<service>-errors|-p99-latency|-throttles`. */
-export function alarmName(stage: string, service: string, kind: AlarmKind): string {
-  return `${serviceBaseName(stage, service)}-${kind}`;
+/** `<prefix>-<service>`: the function, and the prefix of every other resource of the service. */
+export function serviceBaseName(prefix: string, service: string): string {
+  return `${prefix}-${service}`;
+}
+
+/** `<prefix>-<service>-pre-hook` and `-post-hook`: the traffic hooks' functions. */
+export function hookFunctionName(prefix: string, service: string, phase: 'pre' | 'post'): string {
+  return `${serviceBaseName(prefix, service)}-${phase}-hook`;
+}
+
+/** `<prefix>-<service>-errors|-p99-latency|-throttles`. */
+export function alarmName(prefix: string, service: string, kind: AlarmKind): string {
+  return `${serviceBaseName(prefix, service)}-${kind}`;
 }
 
 /**
- * `<stage>-<stack>`: the CloudFormation stack a service deploys in, where `stack` is the
+ * `<prefix>-<stack>`: the CloudFormation stack a service deploys in, where `stack` is the
  * service's own name or the shared stack its stage entry names (`ServiceModel.stack`).
  * `ApplicationStage` sets it explicitly from here.
  */
-export function serviceStackName(stage: string, stack: string): string {
-  return `${stage}-${stack}`;
+export function serviceStackName(prefix: string, stack: string): string {
+  return `${prefix}-${stack}`;
 }
 
 /**
@@ -48,27 +62,50 @@ export function serviceStackName(stage: string, stack: string): string {
  */
 export const MONITORING_ID = 'Monitoring';
 
-/** `<stage>-Monitoring`: the topic and the overview dashboard of a stage. */
-export function monitoringStackName(stage: string): string {
-  return `${stage}-${MONITORING_ID}`;
+/** `<prefix>-Monitoring`: the topic and the overview dashboard of a stage. */
+export function monitoringStackName(prefix: string): string {
+  return `${prefix}-${MONITORING_ID}`;
 }
 
-/** `<stage>-<service>`: the dashboard of one service. */
-export function serviceDashboardName(stage: string, service: string): string {
-  return serviceBaseName(stage, service);
+/** `<prefix>-<service>`: the dashboard of one service. */
+export function serviceDashboardName(prefix: string, service: string): string {
+  return serviceBaseName(prefix, service);
 }
 
-/** `<stage>-Overview`: the dashboard of all services of a stage. */
-export function overviewDashboardName(stage: string): string {
-  return `${stage}-Overview`;
+/** `<prefix>-Overview`: the dashboard of all services of a stage. */
+export function overviewDashboardName(prefix: string): string {
+  return `${prefix}-Overview`;
 }
 
-/** `<stage>-notifications`: the SNS topic of a stage. */
-export function stageTopicName(stage: string): string {
-  return `${stage}-notifications`;
+/** `<prefix>-notifications`: the SNS topic of a stage. */
+export function stageTopicName(prefix: string): string {
+  return `${prefix}-notifications`;
 }
 
 /** `<Pascal>FunctionName`, `<Pascal>AliasArn`, ...: the output keys of a service stack. */
 export function serviceOutputKey(service: string, output: ServiceOutput): string {
   return `${pascal(service)}${output}`;
+}
+
+/**
+ * The CodePipeline stage a wave of a stage deploys in: the stage's name when it has one wave,
+ * `<stage>-wave<N>` otherwise.
+ */
+export function pipelineStageName(
+  stage: { readonly name: string; readonly waves: readonly unknown[] },
+  wave: { readonly index: number },
+): string {
+  return stage.waves.length === 1 ? stage.name : `${stage.name}-wave${wave.index}`;
+}
+
+/**
+ * Construct id of the `cdk.Stage` deploying a stage to one environment: the stage's name when
+ * that is its only environment, `<stage>-<environment>` otherwise.
+ */
+export function applicationStageId(
+  stage: { readonly name: string; readonly waves: readonly { environments: readonly unknown[] }[] },
+  environment: { readonly name: string },
+): string {
+  const single = stage.waves.length === 1 && stage.waves[0].environments.length === 1;
+  return single ? stage.name : `${stage.name}-${environment.name}`;
 }

@@ -18,6 +18,7 @@ import {
   stackActions,
 } from './grouping';
 import { isAllAtOnce, type DeploymentStrategy } from './strategy';
+import { stagePrefix } from '../resource-names';
 
 /** A file's default or named export, as loaded, with the file it came from (for messages). */
 export interface Loaded<T = unknown> {
@@ -170,11 +171,24 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
     for (const s of entry.services) deployedBefore.add(typeof s === 'string' ? s : s.name);
     stages.push({
       name: entry.name,
-      environmentName: entry.environment,
-      env: env!,
+      prefix: stagePrefix(config.pipelineName, entry.name),
+      waves: [
+        {
+          index: 1,
+          environments: [
+            {
+              name: entry.environment,
+              ...env!,
+              lattice: { vpcIds: [], allowedAccounts: [env!.account] },
+            },
+          ],
+        },
+      ],
       strategy: entry.strategy,
       requiresApproval: entry.requiresApproval,
       smokeTests: entry.smokeTests,
+      bakeMinutes: entry.requiresApproval ? 15 : 0,
+      blockWhileAlarming: entry.requiresApproval,
       services: resolved,
     });
   }
@@ -198,6 +212,7 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
     pipelineName: config.pipelineName,
     source: config.source,
     pipelineEnv: config.pipeline,
+    pipelineRegions: [config.pipeline.region],
     notificationEmails: config.notifications.emails,
     stages,
   };
@@ -248,7 +263,8 @@ function resolveService(
   const timeoutSeconds = o.timeoutSeconds ?? def.timeoutSeconds ?? 10;
   const timeoutMs = timeoutSeconds * 1000;
   const alarms: AlarmThresholds = {
-    maxErrors: o.alarms?.maxErrors ?? def.alarms?.maxErrors ?? 1,
+    errorRatePercent: 1,
+    minInvocationsPerMinute: 10,
     p99LatencyMs:
       o.alarms?.p99LatencyMs ??
       def.alarms?.p99LatencyMs ??
@@ -278,6 +294,12 @@ function resolveService(
     reservedConcurrency: o.reservedConcurrency ?? def.reservedConcurrency,
     environment: { ...def.environment, ...o.environment },
     alarms,
+    canary: {
+      minInvocations: isAllAtOnce(strategy) ? 0 : 50,
+      onQuiet: 'fail',
+      baselineMarginPercent: isAllAtOnce(strategy) ? undefined : 1,
+    },
+    lattice: false,
     strategy,
     checks: svc.checks,
   };

@@ -1,7 +1,7 @@
 import { LIVE_ALIAS } from '../resource-names';
-import type { AlarmThresholds, AppModel, Env } from '../config/model';
+import { stageEnvironments, type AlarmThresholds, type AppModel, type Env } from '../config/model';
 import { strategyLabel, strategyMinutes, type DeploymentStrategy } from '../config/strategy';
-import { SYNTH_COMMAND } from '../pipeline-stack';
+import { SYNTH_COMMAND } from '../pipeline/pipeline-stack';
 import { codeDeployConfig, describeCodeDeployConfig, type CodeDeployConfig } from './codedeploy';
 import { longestShift, releaseTiming, type ReleaseTiming } from './timing';
 
@@ -67,7 +67,7 @@ export function buildPlan(model: AppModel): Plan {
       }));
       return {
         name: stage.name,
-        env: stage.env,
+        env: stageEnvironments(stage)[0],
         strategy: planStrategy(stage.strategy),
         approval: stage.requiresApproval,
         smokeTestChecks: stage.smokeTests
@@ -102,7 +102,7 @@ export function describeAlarms(alarms: AlarmThresholds): {
   readonly throttles: string;
 } {
   return {
-    errors: `errors ≥ ${alarms.maxErrors}/min`,
+    errors: `error rate > ${alarms.errorRatePercent}% (from ${alarms.minInvocationsPerMinute} invocations/min)`,
     latency: `p99 > ${alarms.p99LatencyMs} ms (${LATENCY_ALARM_WINDOW.datapoints} of ${LATENCY_ALARM_WINDOW.minutes} min)`,
     throttles: `throttles ≥ ${alarms.maxThrottles}/min`,
   };

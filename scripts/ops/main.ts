@@ -1,3 +1,4 @@
+import { stageEnvironments } from '../../lib/config/model';
 /**
  * npm run ops -- <command> --stage <stage> [--service <service>] [options]
  *
@@ -76,12 +77,12 @@ export async function main(io: OpsIo): Promise<number> {
   try {
     const model = (io.loadModel ?? (() => loadApp(path.resolve(__dirname, '..', '..'))))();
     const stage = resolveStage(model, options.stage);
-    account = `account ${stage.env.account} (stage ${stage.name})`;
+    account = `account ${stageEnvironments(stage)[0].account} (stage ${stage.name})`;
     const services = resolveServices(stage, options.service, {
       command: options.command,
       single: command.single,
     });
-    clients = (io.createClients ?? createClients)(stage.env.region);
+    clients = (io.createClients ?? createClients)(stageEnvironments(stage)[0].region);
     const target = await loadTarget(clients.cloudformation, stage, services);
     return await command.run(target, {
       clients,

@@ -1,3 +1,4 @@
+import { stageEnvironments } from '../../lib/config/model';
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { AppModel, ServiceModel, StageModel } from '../../lib/config/model';
 import { serviceOutputKey, serviceStackName, type ServiceOutput } from '../../lib/resource-names';
@@ -67,8 +68,8 @@ async function loadService(
   stage: StageModel,
   service: ServiceModel,
 ): Promise<ServiceTarget> {
-  const stackName = serviceStackName(stage.name, service.stack);
-  const where = `account ${stage.env.account}, region ${stage.env.region}`;
+  const stackName = serviceStackName(stage.prefix, service.stack);
+  const where = `account ${stageEnvironments(stage)[0].account}, region ${stageEnvironments(stage)[0].region}`;
   let outputs: Map<string, string>;
   try {
     const { Stacks } = await cloudformation.send(
@@ -80,7 +81,7 @@ async function loadService(
   } catch (error) {
     if (error instanceof Error && /does not exist/.test(error.message)) {
       throw new OpsError(
-        `stack ${stackName} does not exist in ${where}: deploy stage ${stage.name} first, or use credentials for account ${stage.env.account}`,
+        `stack ${stackName} does not exist in ${where}: deploy stage ${stage.name} first, or use credentials for account ${stageEnvironments(stage)[0].account}`,
       );
     }
     throw error;

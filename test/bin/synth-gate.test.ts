@@ -19,7 +19,7 @@ beforeAll(() => {
       const dir = copyProject();
       // Plant a violation inside a stage stack: a queue with no DLQ and no TLS-only policy.
       replaceInFile(
-        path.join(dir, 'lib', 'service-stack.ts'),
+        path.join(dir, 'lib', 'service', 'service-stack.ts'),
         '    const aliasArnOutputs = new Map<string, CfnOutput>();',
         "    new Queue(this, 'PlantedQueue');\n    const aliasArnOutputs = new Map<string, CfnOutput>();",
       );

@@ -25,7 +25,6 @@ export function synthApp(
   }: { gate?: boolean; outdir?: string } = {},
 ): Synthesized {
   const built = buildApp(model, {
-    cliVersion: '2.1148.1',
     appProps: { context: cdkJsonContext(), outdir },
     compliance: gate,
   });

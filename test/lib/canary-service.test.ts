@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Strategy, type DeploymentStrategy } from '../../lib/config/strategy';
-import { deploymentConfigFor } from '../../lib/deployment-config';
+import { deploymentConfigFor } from '../../lib/service/deployment-config';
 import { defaultApp, template, type DefaultApp } from '../helpers/default-app';
 
 let s: DefaultApp;
@@ -49,17 +49,28 @@ describe.each(['dev', 'prod'])('greeter in %s', (stage) => {
     const alarms = Object.values(t().findResources('AWS::CloudWatch::Alarm')).map(
       (a) => a.Properties,
     );
-    const byMetric = Object.fromEntries(alarms.map((a) => [a.MetricName, a]));
-    expect(Object.keys(byMetric).sort()).toEqual(['Duration', 'Errors', 'Throttles']);
-    expect(byMetric.Errors.Threshold).toBe(service().alarms.maxErrors);
+    const byMetric = Object.fromEntries(alarms.map((a) => [a.MetricName ?? 'ErrorRate', a]));
+    expect(Object.keys(byMetric).sort()).toEqual(['Duration', 'ErrorRate', 'Throttles']);
+    expect(byMetric.ErrorRate.Threshold).toBe(service().alarms.errorRatePercent);
     expect(byMetric.Duration.Threshold).toBe(service().alarms.p99LatencyMs);
     expect(byMetric.Duration.ExtendedStatistic).toBe('p99');
     expect(byMetric.Throttles.Threshold).toBe(service().alarms.maxThrottles);
     for (const alarm of alarms) {
       expect(alarm.TreatMissingData).toBe('notBreaching');
-      expect(alarm.Period).toBe(60);
-      const resource = alarm.Dimensions.find((d: { Name: string }) => d.Name === 'Resource');
-      expect(JSON.stringify(resource.Value)).toContain(':live');
+      const metrics: { Period: number; Dimensions: { Name: string; Value: unknown }[] }[] =
+        alarm.Metrics
+          ? alarm.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map(
+              (m: { MetricStat: { Metric: object; Period: number } }) => ({
+                ...m.MetricStat.Metric,
+                Period: m.MetricStat.Period,
+              }),
+            )
+          : [alarm];
+      for (const metric of metrics) {
+        expect(metric.Period).toBe(60);
+        const resource = metric.Dimensions.find((d) => d.Name === 'Resource');
+        expect(JSON.stringify(resource!.Value)).toContain(':live');
+      }
     }
   });
 
@@ -80,7 +91,7 @@ describe.each(['dev', 'prod'])('greeter in %s', (stage) => {
 
   test('the function runs on Node.js 24 with tracing, JSON logs and a dead-letter queue', () => {
     t().hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: `${stage}-greeter`,
+      FunctionName: `${s.model.stages.find((x) => x.name === stage)!.prefix}-greeter`,
       Runtime: 'nodejs24.x',
       MemorySize: service().memoryMb,
       Timeout: service().timeoutSeconds,

@@ -4,15 +4,16 @@ import * as path from 'path';
 import { App, CfnResource } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { ApplicationStage } from '../../lib/application-stage';
+import { ApplicationStage } from '../../lib/pipeline/application-stage';
 import {
   acknowledgeReviewedWildcards,
   addComplianceChecks,
   readFindings,
   type Finding,
-} from '../../lib/compliance';
+} from '../../lib/compliance/gate';
 import { loadApp } from '../../lib/config/load';
-import { FunctionBundles } from '../../lib/function-bundles';
+import { stageEnvironments } from '../../lib/config/model';
+import { FunctionBundles } from '../../lib/service/function-bundles';
 import { defaultApp } from '../helpers/default-app';
 import { cdkJsonContext, ROOT } from '../helpers/project';
 
@@ -43,7 +44,8 @@ describe('constructs planted in a stage stack', () => {
     const model = loadApp(ROOT);
     const stage = new ApplicationStage(app, 'prod', {
       stage: model.stages[1],
-      code: FunctionBundles.build(model),
+      environment: stageEnvironments(model.stages[1])[0],
+      code: FunctionBundles.build(model, outdir),
     });
     const stack = stage.serviceStacks[0];
     new Queue(stack, 'PlantedQueue'); // no DLQ, no TLS policy

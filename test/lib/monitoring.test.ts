@@ -1,3 +1,4 @@
+import { stageEnvironments } from '../../lib/config/model';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,8 +9,8 @@ import {
   acknowledgeReviewedWildcards,
   addComplianceChecks,
   readFindings,
-} from '../../lib/compliance';
-import { MonitoringStack } from '../../lib/monitoring-stack';
+} from '../../lib/compliance/gate';
+import { MonitoringStack } from '../../lib/monitoring/monitoring-stack';
 import {
   ALARM_KINDS,
   alarmName,
@@ -29,6 +30,7 @@ let s: DefaultApp;
 /** Per stage: the monitoring stack's template and each service stack's template by service. */
 const stages: {
   name: string;
+  prefix: string;
   services: string[];
   monitoring: Template;
   serviceTemplates: Map<string, Template>;
@@ -41,6 +43,7 @@ beforeAll(() => {
     // A service stack's id is its service's name.
     stages.push({
       name: stage.stageName,
+      prefix: s.model.stages.find((m) => m.name === stage.stageName)!.prefix,
       services: stage.serviceStacks.map(constructId),
       monitoring: template(stage.monitoringStack),
       serviceTemplates: new Map(
@@ -95,10 +98,10 @@ describe('stage layout', () => {
     const stacksBefore = (st: CloudFormationStackArtifact) =>
       st.dependencies.filter((d) => d instanceof CloudFormationStackArtifact);
     for (const stage of s.stages) {
-      expect(stage.monitoringStack.stackName).toBe(monitoringStackName(stage.stageName));
       const model = s.model.stages.find((m) => m.name === stage.stageName)!;
+      expect(stage.monitoringStack.stackName).toBe(monitoringStackName(model.prefix));
       expect(stage.serviceStacks.map((st) => st.stackName)).toEqual(
-        model.services.map((svc) => serviceStackName(stage.stageName, svc.name)),
+        model.services.map((svc) => serviceStackName(model.prefix, svc.name)),
       );
       for (const st of stage.serviceStacks) {
         expect(stacksBefore(st)).toContain(stage.monitoringStack);
@@ -125,7 +128,7 @@ describe('stage layout', () => {
             typeof p === 'string' ? p : alarmNames[(p as { Ref: string }).Ref].Properties.AlarmName,
           )
           .join('');
-        expect(named).toBe(ALARM_KINDS.map((k) => alarmName(stage.name, service, k)).join(','));
+        expect(named).toBe(ALARM_KINDS.map((k) => alarmName(stage.prefix, service, k)).join(','));
       }
     }),
   );
@@ -134,11 +137,11 @@ describe('stage layout', () => {
 describe('notifications', () => {
   test(
     "each stage's topic is encrypted with a rotated key and refuses publishing without TLS",
-    each(({ name, monitoring }) => {
+    each(({ prefix, monitoring }) => {
       const [keyId, key] = only(monitoring, 'AWS::KMS::Key');
       expect(key.Properties.EnableKeyRotation).toBe(true);
       const [topicId, topic] = only(monitoring, 'AWS::SNS::Topic');
-      expect(topic.Properties.TopicName).toBe(stageTopicName(name));
+      expect(topic.Properties.TopicName).toBe(stageTopicName(prefix));
       expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
       monitoring.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [{ Ref: topicId }],
@@ -172,14 +175,14 @@ describe('notifications', () => {
 
   test(
     'every alarm notifies the stage topic on ALARM and on OK',
-    each(({ name, monitoring, serviceTemplates }) => {
+    each(({ prefix, monitoring, serviceTemplates }) => {
       const [topicId] = only(monitoring, 'AWS::SNS::Topic');
       const monitoringOutputs = monitoring.toJSON().Outputs as Record<string, { Value: unknown }>;
       /** An alarm action, resolved through the cross-stack reference to a monitoring output. */
       const resolve = (action: Record<string, { StackName?: string; OutputName?: string }>) => {
         const ref = action['Fn::GetStackOutput'] ?? action['Fn::ImportValue'];
         expect(ref).toBeDefined();
-        if (ref.StackName) expect(ref.StackName).toBe(monitoringStackName(name));
+        if (ref.StackName) expect(ref.StackName).toBe(monitoringStackName(prefix));
         const output = Object.entries(monitoringOutputs).find(
           ([key, o]) =>
             key === ref.OutputName || (o as { Export?: { Name: string } }).Export?.Name === ref,
@@ -201,7 +204,7 @@ describe('notifications', () => {
 
   test(
     "a failed or stopped deployment of any of the stage's groups is announced on the topic",
-    each(({ name, services, monitoring }) => {
+    each(({ name, prefix, services, monitoring }) => {
       const [topicId] = only(monitoring, 'AWS::SNS::Topic');
       const [queueId] = only(monitoring, 'AWS::SQS::Queue');
       const [, rule] = only(monitoring, 'AWS::Events::Rule');
@@ -210,7 +213,7 @@ describe('notifications', () => {
         'detail-type': ['CodeDeploy Deployment State-change Notification'],
         detail: {
           state: ['FAILURE', 'STOP'],
-          deploymentGroup: services.map((svc) => serviceBaseName(name, svc)),
+          deploymentGroup: services.map((svc) => serviceBaseName(prefix, svc)),
         },
       });
       expect(rule.Properties.Targets).toEqual([
@@ -295,7 +298,7 @@ describe('notifications', () => {
     acknowledgeReviewedWildcards(app);
     const model = s.model.stages[s.model.stages.length - 1];
     const stack = new MonitoringStack(app, 'Monitoring', {
-      env: model.env,
+      env: stageEnvironments(model)[0],
       stage: model,
       notificationEmails: ['oncall@example.com', 'team@example.com'],
     });
@@ -316,10 +319,10 @@ describe('notifications', () => {
 describe('dashboards', () => {
   test(
     'each service has a dashboard: alarms, errors against invocations, p50/p90/p99, throttles, concurrency',
-    each(({ name, serviceTemplates }) => {
+    each(({ name, prefix, serviceTemplates }) => {
       for (const [service, t] of serviceTemplates) {
         const [, dashboard] = only(t, 'AWS::CloudWatch::Dashboard');
-        expect(dashboard.Properties.DashboardName).toBe(serviceDashboardName(name, service));
+        expect(dashboard.Properties.DashboardName).toBe(serviceDashboardName(prefix, service));
         const { widgets } = dashboardBody(dashboard);
         const byTitle = new Map(widgets.map((w) => [w.properties.title, w.properties]));
 
@@ -329,7 +332,7 @@ describe('dashboards', () => {
           alarmIds.map((id) => `<${id}.Arn>`).sort(),
         );
 
-        const fn = serviceBaseName(name, service);
+        const fn = serviceBaseName(prefix, service);
         const onAlias = ['FunctionName', fn, 'Resource', `${fn}:live`];
         const metricsOf = (title: string) => byTitle.get(title)!.metrics as unknown[][];
         const errors = metricsOf('Errors against invocations');
@@ -374,13 +377,13 @@ describe('dashboards', () => {
 
   test(
     "each stage's overview charts every service and shows every alarm, by name",
-    each(({ name, services, monitoring }) => {
+    each(({ prefix, services, monitoring }) => {
       const [, dashboard] = only(monitoring, 'AWS::CloudWatch::Dashboard');
-      expect(dashboard.Properties.DashboardName).toBe(overviewDashboardName(name));
+      expect(dashboard.Properties.DashboardName).toBe(overviewDashboardName(prefix));
       const { widgets } = dashboardBody(dashboard);
 
       const alarms = widgets.find((w) => w.type === 'alarm')!.properties.alarms as string[];
-      const expected = services.flatMap((svc) => ALARM_KINDS.map((k) => alarmName(name, svc, k)));
+      const expected = services.flatMap((svc) => ALARM_KINDS.map((k) => alarmName(prefix, svc, k)));
       expect(alarms.map((arn) => arn.slice(arn.lastIndexOf(':alarm:') + 7))).toEqual(expected);
 
       const graphs = widgets.filter((w) => w.type === 'metric');
@@ -401,7 +404,7 @@ describe('dashboards', () => {
       }
       const text = widgets.find((w) => w.type === 'text')!.properties.markdown as string;
       for (const svc of services) {
-        expect(text).toContain(`#dashboards:name=${serviceDashboardName(name, svc)}`);
+        expect(text).toContain(`#dashboards:name=${serviceDashboardName(prefix, svc)}`);
       }
       // Built from names only: the overview references no other stack.
       expect(JSON.stringify(dashboard)).not.toMatch(/Fn::GetStackOutput|Fn::ImportValue/);

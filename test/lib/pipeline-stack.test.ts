@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { constructId, defaultApp, template, type DefaultApp } from '../helpers/default-app';
+import { stageEnvironments } from '../../lib/config/model';
+import { defaultApp, template, type DefaultApp } from '../helpers/default-app';
 
 let s: DefaultApp;
 let t: Template;
@@ -78,7 +81,7 @@ test('dev deploys, then smoke-tests; the approval comes before prod deploys', ()
   const devStage = s.stages.find((st) => st.stageName === 'dev')!;
   expect(devDeploys.map((a) => a.Name).sort()).toEqual(
     [devStage.monitoringStack, ...devStage.serviceStacks]
-      .map((st) => `${constructId(st)}.Deploy`)
+      .map((st) => `${st.stackName}.Deploy`)
       .sort(),
   );
   expect(smoke.RunOrder).toBeGreaterThan(Math.max(...devDeploys.map((a) => a.RunOrder)));
@@ -90,32 +93,35 @@ test('dev deploys, then smoke-tests; the approval comes before prod deploys', ()
   expect(dev.Actions.some((a) => a.ActionTypeId.Provider === 'Manual')).toBe(false);
 });
 
-test('the smoke test gets each alias ARN from stack outputs and may invoke only those aliases', () => {
+test('the smoke test reads its targets from the assembly and may invoke only the live aliases', () => {
   const smokeProject = Object.values(t.findResources('AWS::CodeBuild::Project')).find((p) =>
     String(p.Properties.Source.BuildSpec).includes('npm run synthetic -- --remote'),
   )!;
   const devModel = s.model.stages.find((st) => st.name === 'dev')!;
-  const names = devModel.services.map((x) => x.name);
   expect(String(smokeProject.Properties.Source.BuildSpec)).toContain(
-    `npm run synthetic -- --remote ${names.join(' ')}`,
+    'npm run synthetic -- --remote --targets assembly/smoke/dev-wave1.json',
+  );
+  const targets = JSON.parse(
+    fs.readFileSync(path.join(s.outdir, 'smoke', 'dev-wave1.json'), 'utf8'),
+  ) as { targets: { service: string; aliasArn: string }[] };
+  const env = stageEnvironments(devModel)[0];
+  expect(targets.targets).toEqual(
+    devModel.services.map((x) => ({
+      service: x.name,
+      environment: env.name,
+      aliasArn: `arn:aws:lambda:${env.region}:${env.account}:function:${devModel.prefix}-${x.name}:live`,
+    })),
   );
   const dev = stages.find((st) => st.Name === 'dev')!;
   const smoke = dev.Actions.find((a) => a.Name === 'SmokeTest-dev')!;
-  for (const name of names) {
-    expect(String(smoke.Configuration?.EnvironmentVariables)).toContain(
-      `SYNTHETIC_TARGET_${name.toUpperCase().replace(/-/g, '_')}`,
-    );
-  }
-  const arns = names.map(
-    (n) => `arn:aws:lambda:${devModel.env.region}:${devModel.env.account}:function:dev-${n}:live`,
-  );
+  expect(smoke.Configuration?.EnvironmentVariables).toBeUndefined();
   t.hasResourceProperties('AWS::IAM::Policy', {
     PolicyDocument: {
       Statement: Match.arrayWith([
         {
           Action: 'lambda:InvokeFunction',
           Effect: 'Allow',
-          Resource: arns.length === 1 ? arns[0] : arns,
+          Resource: `arn:aws:lambda:${env.region}:${env.account}:function:${devModel.prefix}-*:live`,
         },
       ]),
     },

@@ -2,9 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { AppModel } from '../../lib/config/model';
 import { loadApp } from '../../lib/config/load';
-import { FunctionBundles } from '../../lib/function-bundles';
+import { FunctionBundles } from '../../lib/service/function-bundles';
 import { serviceOutputKey } from '../../lib/resource-names';
-import { ServiceStack } from '../../lib/service-stack';
+import { ServiceStack } from '../../lib/service/service-stack';
 import { cdkJsonContext, ROOT } from '../helpers/project';
 import { synthApp, type Synthesized } from '../helpers/synth';
 
@@ -25,7 +25,8 @@ beforeAll(() => {
 
 test('services placed in a shared stack deploy together in one stack named after it', () => {
   for (const stage of s.pipelineStack.stages) {
-    expect(stage.serviceStacks.map((x) => x.stackName)).toEqual([`${stage.stageName}-shared`]);
+    const prefix = shared.stages.find((x) => x.name === stage.stageName)!.prefix;
+    expect(stage.serviceStacks.map((x) => x.stackName)).toEqual([`${prefix}-shared`]);
     const t = Template.fromStack(stage.serviceStacks[0]);
     const names = shared.stages
       .find((x) => x.name === stage.stageName)!
@@ -44,12 +45,13 @@ test('each stack is one deploy action (no change sets), so a stage stays one pip
     Template.fromStack(s.pipelineStack).findResources('AWS::CodePipeline::Pipeline'),
   )[0];
   const prod = pipeline.Properties.Stages.find((x: { Name: string }) => x.Name === 'prod');
+  const prodPrefix = shared.stages.find((x) => x.name === 'prod')!.prefix;
   const deploys = prod.Actions.filter(
     (a: { ActionTypeId: { Provider: string } }) => a.ActionTypeId.Provider === 'CloudFormation',
   );
   expect(
     deploys.map((a: { Configuration: { StackName: string } }) => a.Configuration.StackName).sort(),
-  ).toEqual(['prod-Monitoring', 'prod-shared']);
+  ).toEqual([`${prodPrefix}-Monitoring`, `${prodPrefix}-shared`]);
   for (const a of deploys) expect(a.Configuration.ActionMode).toBe('CREATE_UPDATE');
 });
 
@@ -64,8 +66,9 @@ test('a stack over the resource limit fails synth with its count and the fix', (
   const app = new App({ context: cdkJsonContext() });
   new ServiceStack(app, 'big', {
     stageName: 'dev',
+    prefix: 'fixture-dev',
     services,
-    code: FunctionBundles.build(model),
+    code: FunctionBundles.build(model, app.outdir),
   });
   expect(() => app.synth()).toThrow(
     /stack big has \d{3} resources, more than the 450 this project allows \(CloudFormation's limit is 500\)\. Fix: move some of its services \(svc-0, .*svc-18\) into another shared stack/,

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { ServiceModel } from '../../lib/config/model';
 import { constructId, defaultApp, template, type DefaultApp } from '../helpers/default-app';
@@ -63,8 +65,17 @@ test('the pre-traffic hook may invoke only the new version, the post-traffic hoo
     expect(invokes(pre)).toEqual([
       { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: version } },
     ]);
+    // The alias ARN as a string: a Ref to the alias would close a cycle through its UpdatePolicy.
+    const fnName = t.toJSON().Resources[alias].Properties.FunctionName.Ref;
+    const name = t.toJSON().Resources[fnName].Properties.FunctionName;
     expect(invokes(post)).toEqual([
-      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: alias } },
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: expect.stringMatching(
+          new RegExp(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:function:${name}:live$`),
+        ),
+      },
     ]);
   }
 });
@@ -108,7 +119,12 @@ test('hooks run the service checks against the right qualifier, with a timeout i
     expect(env('PreTrafficHook').TARGET_QUALIFIER).toEqual({ 'Fn::GetAtt': [version, 'Version'] });
     expect(env('PostTrafficHook').TARGET_QUALIFIER).toBe('live');
     for (const hook of ['PreTrafficHook', 'PostTrafficHook']) {
-      expect(JSON.parse(env(hook).SYNTHETIC_CHECKS)).toEqual(service.checks);
+      const code = fns[idOf(t, 'AWS::Lambda::Function', hook)].Properties.Code;
+      const asset = path.join(s.outdir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
+      expect(JSON.parse(fs.readFileSync(path.join(asset, 'checks.json'), 'utf8'))).toEqual(
+        service.checks,
+      );
+      expect(env(hook).SYNTHETIC_CHECKS).toBeUndefined();
       expect(env(hook).HOOK_PHASE).toBe(hook === 'PreTrafficHook' ? 'pre-traffic' : 'post-traffic');
       const timeout = fns[idOf(t, 'AWS::Lambda::Function', hook)].Properties.Timeout;
       expect(timeout).toBeGreaterThanOrEqual(60);

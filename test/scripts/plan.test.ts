@@ -67,7 +67,7 @@ describe('plan main()', () => {
     expect(stdout).toMatch(/^ {2}smoke tests +after this stage: 4 synthetic checks$/m);
     expect(stdout).toMatch(/^ {2}service order-history$/m);
     expect(stdout).toMatch(
-      /^ {4}alarms +errors ≥ 5\/min, p99 > 2500 ms \(2 of 3 min\), throttles ≥ 10\/min$/m,
+      /^ {4}alarms +error rate > 5% \(from 20 invocations\/min\), p99 > 2500 ms \(2 of 3 min\), throttles ≥ 10\/min$/m,
     );
     expect(stdout).toMatch(/^ {4}hooks +pre-traffic: new version; post-traffic: live alias$/m);
     expect(stdout).toMatch(/^ {4}checks +1 synthetic check$/m);

@@ -82,26 +82,38 @@ function report(
   series: (id: QueryId) => number[],
   out: (line: string) => void,
 ): number {
-  const { maxErrors, p99LatencyMs, maxThrottles } = svc.service.alarms;
+  const { errorRatePercent, minInvocationsPerMinute, p99LatencyMs, maxThrottles } =
+    svc.service.alarms;
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const worst = (xs: number[]) => (xs.length > 0 ? Math.max(...xs) : undefined);
-  const invocations = sum(series('invocations'));
+  const perMinute = series('invocations');
+  const invocations = sum(perMinute);
   const errors = series('errors');
+  // The error-rate alarm judges only minutes with enough invocations, as here.
+  const rates = perMinute.flatMap((inv, i) =>
+    inv >= minInvocationsPerMinute ? [(100 * (errors[i] ?? 0)) / inv] : [],
+  );
   const checks = [
-    check('errors', worst(errors), (v) => v >= maxErrors, `alarm at ${maxErrors} or more`, ''),
+    check(
+      'errors',
+      worst(rates),
+      (v) => v > errorRatePercent,
+      `alarm above ${errorRatePercent}% of ${minInvocationsPerMinute}+/min`,
+      (v) => percent(v / 100),
+    ),
     check(
       'p99',
       worst(series('p99')),
       (v) => v > p99LatencyMs,
       `alarm above ${p99LatencyMs} ms`,
-      ' ms',
+      (v) => `${count(v)} ms`,
     ),
     check(
       'throttles',
       worst(series('throttles')),
       (v) => v >= maxThrottles,
       `alarm at ${maxThrottles} or more`,
-      '',
+      count,
     ),
   ];
   out('');
@@ -118,10 +130,10 @@ function check(
   worstMinute: number | undefined,
   breaches: (value: number) => boolean,
   threshold: string,
-  unit: string,
+  format: (value: number) => string,
 ): { passed: boolean; line: string } {
   const passed = worstMinute === undefined || !breaches(worstMinute);
-  const value = worstMinute === undefined ? 'no data' : `${count(worstMinute)}${unit}`;
+  const value = worstMinute === undefined ? 'no data' : format(worstMinute);
   const text = `worst minute ${value}, ${threshold}`;
   return { passed, line: `${name.padEnd(11)}  ${text.padEnd(46)} ${passed ? 'PASS' : 'FAIL'}` };
 }

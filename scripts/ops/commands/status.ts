@@ -1,3 +1,4 @@
+import { stageEnvironments } from '../../../lib/config/model';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { overviewDashboardName, serviceDashboardName } from '../../../lib/resource-names';
 import {
@@ -17,12 +18,12 @@ import { EXIT, type Command } from '../types';
  */
 export const status: Command = async (target, { clients, out }) => {
   const { stage } = target;
-  const { region } = stage.env;
+  const { region } = stageEnvironments(stage)[0];
   const states = await alarmStates(
     clients.cloudwatch,
     target.services.flatMap((s) => s.alarms),
   );
-  out(`${stage.name} (account ${stage.env.account}, ${region})`);
+  out(`${stage.name} (account ${stageEnvironments(stage)[0].account}, ${region})`);
   for (const svc of target.services) {
     const alias = await getAlias(clients.lambda, svc);
     const [latest] = await listDeployments(clients.codedeploy, svc);
@@ -32,11 +33,11 @@ export const status: Command = async (target, { clients, out }) => {
     out(`  deployment  ${latest ? deploymentSummary(latest) : 'none yet'}`);
     out(`  alarms      ${describeAlarms(svc, states)}`);
     out(
-      `  dashboard   ${dashboardUrl(region, serviceDashboardName(stage.name, svc.service.name))}`,
+      `  dashboard   ${dashboardUrl(region, serviceDashboardName(stage.prefix, svc.service.name))}`,
     );
   }
   out('');
-  out(`overview: ${dashboardUrl(region, overviewDashboardName(stage.name))}`);
+  out(`overview: ${dashboardUrl(region, overviewDashboardName(stage.prefix))}`);
   return EXIT.ok;
 };
 

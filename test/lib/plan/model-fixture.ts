@@ -1,13 +1,23 @@
 import type { AppModel, ServiceModel, StageModel } from '../../../lib/config/model';
 import { Strategy, type DeploymentStrategy } from '../../../lib/config/strategy';
-import { serviceModel } from '../../helpers/service-model';
+import {
+  appModel as buildAppModel,
+  serviceModel,
+  stageModel,
+  type StageOptions,
+} from '../../helpers/model';
 
 /** A service resolved for a stage, with `checks` placeholder synthetic checks. */
 export function service(
   name: string,
   strategy: DeploymentStrategy,
   checks = 2,
-  alarms = { maxErrors: 1, p99LatencyMs: 800, maxThrottles: 2 },
+  alarms: ServiceModel['alarms'] = {
+    errorRatePercent: 1,
+    minInvocationsPerMinute: 10,
+    p99LatencyMs: 800,
+    maxThrottles: 2,
+  },
 ): ServiceModel {
   return serviceModel(name, {
     alarms,
@@ -24,32 +34,13 @@ export function stage(
   name: string,
   strategy: DeploymentStrategy,
   services: readonly ServiceModel[],
-  opts: { requiresApproval?: boolean; smokeTests?: boolean; account?: string } = {},
+  opts: StageOptions = {},
 ): StageModel {
-  return {
-    name,
-    environmentName: name,
-    env: { account: opts.account ?? '444444444444', region: 'eu-west-1' },
-    strategy,
-    requiresApproval: opts.requiresApproval ?? false,
-    smokeTests: opts.smokeTests ?? false,
-    services,
-  };
+  return stageModel(name, strategy, services, opts);
 }
 
 export function appModel(stages: readonly StageModel[], branch = 'main'): AppModel {
-  return {
-    pipelineName: 'fixture-pipeline',
-    source: {
-      connectionArn:
-        'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-4000-8000-000000000000',
-      repository: 'example-org/fixture-services',
-      branch,
-    },
-    pipelineEnv: { account: '111111111111', region: 'eu-west-1' },
-    notificationEmails: [],
-    stages,
-  };
+  return buildAppModel(stages, { branch });
 }
 
 /**
@@ -82,7 +73,8 @@ export function stressModel(): AppModel {
         [
           service('order-history', Strategy.predefined('LINEAR_10PERCENT_EVERY_10MINUTES')),
           service('payments', Strategy.predefined('CANARY_10PERCENT_30MINUTES'), 1, {
-            maxErrors: 5,
+            errorRatePercent: 5,
+            minInvocationsPerMinute: 20,
             p99LatencyMs: 2500,
             maxThrottles: 10,
           }),

@@ -1,5 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { FunctionBundles } from '../../../lib/function-bundles';
+import { FunctionBundles } from '../../../lib/service/function-bundles';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { loadApp } from '../../../lib/config/load';
@@ -12,7 +14,7 @@ import {
   type Plan,
   type PlannedService,
 } from '../../../lib/plan/plan';
-import { ServiceStack } from '../../../lib/service-stack';
+import { ServiceStack } from '../../../lib/service/service-stack';
 import { defaultApp } from '../../helpers/default-app';
 import { cdkJsonContext, ROOT } from '../../helpers/project';
 
@@ -47,8 +49,15 @@ interface Deployed {
 const byName = <T extends { name: string }>(items: readonly T[]) =>
   [...items].sort((a, b) => a.name.localeCompare(b.name));
 
+/** The synthetic checks a hook function's bundle carries (`checks.json` in its asset). */
+function bundledChecks(fn: Resources[string], assemblyDir: string) {
+  const key = String(fn.Properties.Code.S3Key);
+  const asset = path.join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`, 'checks.json');
+  return (JSON.parse(fs.readFileSync(asset, 'utf8')) as unknown[]).length;
+}
+
 /** Reads every CodeDeploy deployment group of a template back into the plan's terms. */
-function deployedServices(resources: Resources, stageName: string): Deployed[] {
+function deployedServices(resources: Resources, prefix: string, assemblyDir: string): Deployed[] {
   const ref = (value: { Ref: string }) => resources[value.Ref];
   return Object.entries(resources)
     .filter(([, r]) => r.Type === 'AWS::CodeDeploy::DeploymentGroup')
@@ -63,7 +72,7 @@ function deployedServices(resources: Resources, stageName: string): Deployed[] {
         props.AlarmConfiguration.Alarms.map((a: { Name: { Ref: string } }) => {
           const p = ref(a.Name).Properties;
           return [
-            p.MetricName,
+            p.MetricName ?? 'ErrorRate',
             {
               threshold: p.Threshold,
               operator: p.ComparisonOperator,
@@ -80,10 +89,9 @@ function deployedServices(resources: Resources, stageName: string): Deployed[] {
           r.UpdatePolicy?.CodeDeployLambdaAliasUpdate?.DeploymentGroupName?.Ref === id,
       )!;
       const update = alias.UpdatePolicy.CodeDeployLambdaAliasUpdate;
-      const checks = (hook: { Ref: string }) =>
-        JSON.parse(ref(hook).Properties.Environment.Variables.SYNTHETIC_CHECKS).length;
+      const checks = (hook: { Ref: string }) => bundledChecks(ref(hook), assemblyDir);
       return {
-        name: String(props.DeploymentGroupName).replace(`${stageName}-`, ''),
+        name: String(props.DeploymentGroupName).replace(`${prefix}-`, ''),
         codeDeploy,
         alarms,
         hookChecks: [
@@ -107,7 +115,13 @@ function planned(service: PlannedService): Deployed {
     name: service.name,
     codeDeploy: service.strategy.codeDeploy,
     alarms: {
-      Errors: sum(service.alarms.maxErrors),
+      ErrorRate: {
+        threshold: service.alarms.errorRatePercent,
+        operator: 'GreaterThanThreshold',
+        statistic: undefined,
+        evaluationPeriods: 1,
+        datapointsToAlarm: undefined,
+      },
       Duration: {
         threshold: service.alarms.p99LatencyMs,
         operator: 'GreaterThanThreshold',
@@ -126,9 +140,13 @@ describe('the plan matches the synthesized pipeline', () => {
   let stages: PipelineStage[];
   let projects: Resources;
   let stacks: Map<string, { resources: Resources; account: string; region: string }>;
+  let assemblyDir: string;
+  let prefixOf: (stage: string) => string;
 
   beforeAll(() => {
     const s = defaultApp();
+    assemblyDir = s.outdir;
+    prefixOf = (name) => s.model.stages.find((st) => st.name === name)!.prefix;
     plan = buildPlan(s.model);
     const template = Template.fromJSON(s.pipelineStack.template);
     const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0];
@@ -208,9 +226,14 @@ describe('the plan matches the synthesized pipeline', () => {
         stacks.get(a.Configuration!.StackName!)!,
       );
       for (const stack of deployed) {
-        expect({ account: stack.account, region: stack.region }).toEqual(planned.env);
+        expect({ account: stack.account, region: stack.region }).toEqual({
+          account: planned.env.account,
+          region: planned.env.region,
+        });
       }
-      const services = deployed.flatMap((stack) => deployedServices(stack.resources, planned.name));
+      const services = deployed.flatMap((stack) =>
+        deployedServices(stack.resources, prefixOf(planned.name), assemblyDir),
+      );
       expect({ stage: planned.name, services: services.map((s) => s.name).sort() }).toEqual({
         stage: planned.name,
         services: planned.services.map((s) => s.name).sort(),
@@ -221,7 +244,11 @@ describe('the plan matches the synthesized pipeline', () => {
   test('with the planned CodeDeploy configs, alarm thresholds and hook checks', () => {
     for (const stage of plan.stages) {
       const deployed = deployActions(stageNamed(stage.name)).flatMap((a) =>
-        deployedServices(stacks.get(a.Configuration!.StackName!)!.resources, stage.name),
+        deployedServices(
+          stacks.get(a.Configuration!.StackName!)!.resources,
+          prefixOf(stage.name),
+          assemblyDir,
+        ),
       );
       expect(byName(deployed)).toEqual(byName(stage.services.map(planned)));
     }
@@ -238,10 +265,16 @@ test('custom canary and linear strategies synthesize as the plan describes them'
   ];
   const app = new App({ context: cdkJsonContext() });
   const qa = { ...model, stages: [{ ...model.stages[0], name: 'qa', services }] };
-  const code = FunctionBundles.build(qa);
-  const stack = new ServiceStack(app, 'qa-custom', { stageName: 'qa', services, code });
+  const code = FunctionBundles.build(qa, app.outdir);
+  const stack = new ServiceStack(app, 'qa-custom', {
+    stageName: 'qa',
+    prefix: 'fixture-qa',
+    services,
+    code,
+  });
   const plan = buildPlan(qa);
-  expect(byName(deployedServices(Template.fromStack(stack).toJSON().Resources, 'qa'))).toEqual(
+  const resources = Template.fromStack(stack).toJSON().Resources;
+  expect(byName(deployedServices(resources, 'fixture-qa', app.outdir))).toEqual(
     byName(plan.stages[0].services.map(planned)),
   );
 });

@@ -5,7 +5,11 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AppModel, ServiceModel, StageModel } from '../../../lib/config/model';
 import { Strategy } from '../../../lib/config/strategy';
-import { serviceModel } from '../../helpers/service-model';
+import {
+  appModel as buildAppModel,
+  serviceModel,
+  stageModel as buildStageModel,
+} from '../../helpers/model';
 import {
   ALARM_KINDS,
   alarmName,
@@ -24,39 +28,31 @@ import type { Clients, CommandDeps, ServiceTarget, Target } from '../../../scrip
  */
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '333333333333';
+export const PIPELINE = 'ops-test';
 
 export { serviceModel };
 
 export function stageModel(services: readonly ServiceModel[], name = 'live1'): StageModel {
-  return {
-    name,
-    environmentName: name,
-    env: { account: ACCOUNT, region: REGION },
-    strategy: Strategy.predefined('CANARY_10PERCENT_10MINUTES'),
+  return buildStageModel(name, Strategy.predefined('CANARY_10PERCENT_10MINUTES'), services, {
     requiresApproval: true,
-    smokeTests: false,
-    services,
-  };
+    account: ACCOUNT,
+    region: REGION,
+    pipelineName: PIPELINE,
+  });
 }
 
 export function appModel(stages: readonly StageModel[]): AppModel {
-  return {
-    pipelineName: 'ops-test',
-    source: { connectionArn: 'arn:x', repository: 'o/r', branch: 'main' },
-    pipelineEnv: { account: '111111111111', region: REGION },
-    notificationEmails: [],
-    stages,
-  };
+  return buildAppModel(stages, { pipelineName: PIPELINE, region: REGION });
 }
 
 /** What `DescribeStacks` would return for a service's stack: its outputs. */
-export function stackOutputs(stage: string, service: string, application = `app-${service}`) {
-  const base = serviceBaseName(stage, service);
+export function stackOutputs(prefix: string, service: string, application = `app-${service}`) {
+  const base = serviceBaseName(prefix, service);
   const values: Record<ServiceOutput, string> = {
     FunctionName: base,
     AliasArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${base}:${LIVE_ALIAS}`,
     DeploymentGroup: `${application}/${base}`,
-    Alarms: ALARM_KINDS.map((k) => alarmName(stage, service, k)).join(','),
+    Alarms: ALARM_KINDS.map((k) => alarmName(prefix, service, k)).join(','),
   };
   return SERVICE_OUTPUTS.map((o) => ({
     OutputKey: serviceOutputKey(service, o),
@@ -65,22 +61,22 @@ export function stackOutputs(stage: string, service: string, application = `app-
 }
 
 /** The target `loadTarget` resolves from those outputs. */
-export function serviceTarget(stage: string, service: ServiceModel): ServiceTarget {
-  const base = serviceBaseName(stage, service.name);
+export function serviceTarget(prefix: string, service: ServiceModel): ServiceTarget {
+  const base = serviceBaseName(prefix, service.name);
   return {
     service,
-    stackName: serviceStackName(stage, service.stack),
+    stackName: serviceStackName(prefix, service.stack),
     functionName: base,
     aliasArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${base}:${LIVE_ALIAS}`,
     aliasName: LIVE_ALIAS,
     application: `app-${service.name}`,
     deploymentGroup: base,
-    alarms: ALARM_KINDS.map((k) => alarmName(stage, service.name, k)),
+    alarms: ALARM_KINDS.map((k) => alarmName(prefix, service.name, k)),
   };
 }
 
 export function target(stage: StageModel): Target {
-  return { stage, services: stage.services.map((s) => serviceTarget(stage.name, s)) };
+  return { stage, services: stage.services.map((s) => serviceTarget(stage.prefix, s)) };
 }
 
 /** Real SDK clients, each mocked at the client, and the deps a command gets. */

@@ -6,11 +6,19 @@ import { ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { ConfigError } from '../../../lib/config/config-error';
 import { loadApp } from '../../../lib/config/load';
-import type { AppModel } from '../../../lib/config/model';
+import { stageEnvironments, type AppModel } from '../../../lib/config/model';
 import { serviceStackName } from '../../../lib/resource-names';
 import { main, type OpsIo } from '../../../scripts/ops/main';
 import { COMMAND_NAMES, DEFAULT_WINDOW_MINUTES, parseArgs } from '../../../scripts/ops/options';
-import { appModel, harness, serviceModel, stackOutputs, stageModel, target } from './harness';
+import {
+  appModel,
+  harness,
+  PIPELINE,
+  serviceModel,
+  stackOutputs,
+  stageModel,
+  target,
+} from './harness';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const twoServices = stageModel([serviceModel('payments'), serviceModel('order-history')]);
@@ -39,14 +47,14 @@ async function run(argv: string[], h = harness(), extra: Partial<OpsIo> = {}) {
 function deployedStage(h: ReturnType<typeof harness>, stage = twoServices) {
   for (const s of stage.services) {
     h.mocks.cloudformation
-      .on(DescribeStacksCommand, { StackName: serviceStackName(stage.name, s.stack) })
+      .on(DescribeStacksCommand, { StackName: serviceStackName(stage.prefix, s.stack) })
       .resolves({
         Stacks: [
           {
-            StackName: serviceStackName(stage.name, s.stack),
+            StackName: serviceStackName(stage.prefix, s.stack),
             CreationTime: new Date(),
             StackStatus: 'UPDATE_COMPLETE',
-            Outputs: stackOutputs(stage.name, s.name),
+            Outputs: stackOutputs(stage.prefix, s.name),
           },
         ],
       });
@@ -62,8 +70,8 @@ describe('finding the resources', () => {
     deployedStage(all);
     expect((await run(['status', '--stage', 'live1'], all)).code).toBe(0);
     expect(all.calls('cloudformation')).toEqual([
-      ['DescribeStacks', { StackName: 'live1-payments' }],
-      ['DescribeStacks', { StackName: 'live1-order-history' }],
+      ['DescribeStacks', { StackName: 'ops-test-live1-payments' }],
+      ['DescribeStacks', { StackName: 'ops-test-live1-order-history' }],
     ]);
 
     const one = harness();
@@ -72,7 +80,7 @@ describe('finding the resources', () => {
       0,
     );
     expect(one.calls('cloudformation')).toEqual([
-      ['DescribeStacks', { StackName: 'live1-order-history' }],
+      ['DescribeStacks', { StackName: 'ops-test-live1-order-history' }],
     ]);
     // The names come from the outputs: the alias of the service asked for, nothing else.
     expect(one.calls('lambda')).toEqual([
@@ -88,14 +96,14 @@ describe('finding the resources', () => {
     const { code } = await run(['status', '--stage', stage.name], h, { loadModel: () => real });
     expect(code).toBe(0);
     expect(h.calls('cloudformation').map(([, input]) => input)).toEqual(
-      stage.services.map((s) => ({ StackName: `${stage.name}-${s.name}` })),
+      stage.services.map((s) => ({ StackName: serviceStackName(stage.prefix, s.stack) })),
     );
   });
 
   test('a missing stack or output gives one line that says what to do, and exit 2', async () => {
     const h = harness();
     h.mocks.cloudformation.on(DescribeStacksCommand).rejects(
-      Object.assign(new Error('Stack with id live2-payments does not exist'), {
+      Object.assign(new Error(`Stack with id ${PIPELINE}-live2-payments does not exist`), {
         name: 'ValidationError',
         $metadata: {},
       }),
@@ -103,23 +111,25 @@ describe('finding the resources', () => {
     const missing = await run(['status', '--stage', 'live2'], h);
     expect(missing.code).toBe(2);
     expect(missing.err).toEqual([
-      'ops: stack live2-payments does not exist in account 333333333333, region eu-west-1: deploy stage live2 first, or use credentials for account 333333333333',
+      `ops: stack ${PIPELINE}-live2-payments does not exist in account 333333333333, region eu-west-1: deploy stage live2 first, or use credentials for account 333333333333`,
     ]);
 
     const old = harness();
     old.mocks.cloudformation.on(DescribeStacksCommand).resolves({
       Stacks: [
         {
-          StackName: 'live2-payments',
+          StackName: `${PIPELINE}-live2-payments`,
           CreationTime: new Date(),
           StackStatus: 'CREATE_COMPLETE',
-          Outputs: stackOutputs('live2', 'payments').filter((o) => !o.OutputKey.endsWith('Alarms')),
+          Outputs: stackOutputs(`${PIPELINE}-live2`, 'payments').filter(
+            (o) => !o.OutputKey.endsWith('Alarms'),
+          ),
         },
       ],
     });
     const noOutput = await run(['status', '--stage', 'live2'], old);
     expect(noOutput.err).toEqual([
-      'ops: stack live2-payments has no output PaymentsAlarms: it was deployed by an older version of this project; let the pipeline deploy it again',
+      `ops: stack ${PIPELINE}-live2-payments has no output PaymentsAlarms: it was deployed by an older version of this project; let the pipeline deploy it again`,
     ]);
   });
 });
@@ -280,7 +290,7 @@ describe('npm run ops (child process)', () => {
     expect(status).toBe(2);
     const lines = stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'));
     expect(lines).toEqual([
-      `ops: no AWS credentials: configure credentials for account ${stage.env.account} (stage ${stage.name}), e.g. AWS_PROFILE=<profile> or aws sso login`,
+      `ops: no AWS credentials: configure credentials for account ${stageEnvironments(stage)[0].account} (stage ${stage.name}), e.g. AWS_PROFILE=<profile> or aws sso login`,
     ]);
   });
 });

@@ -1,10 +1,17 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { metrics } from '../../../scripts/ops/commands/metrics';
-import { harness, serviceModel, stageModel, target } from './harness';
+import { harness, PIPELINE, serviceModel, stageModel, target } from './harness';
 
 const stage = stageModel([
-  serviceModel('payments'), // thresholds: 2 errors/min, p99 800 ms, 3 throttles/min
-  serviceModel('order-history', { alarms: { maxErrors: 5, p99LatencyMs: 900, maxThrottles: 1 } }),
+  serviceModel('payments'), // thresholds: error rate 2% (from 5 invocations/min), p99 800 ms, 3 throttles/min
+  serviceModel('order-history', {
+    alarms: {
+      errorRatePercent: 5,
+      minInvocationsPerMinute: 10,
+      p99LatencyMs: 900,
+      maxThrottles: 1,
+    },
+  }),
 ]);
 
 /** The queries `metrics` sends for the service at `index`. */
@@ -53,7 +60,10 @@ test('checks every minute of each alias against its thresholds, across pages; ex
   expect(await metrics(target(stage), h.deps)).toBe(1);
 
   const input = {
-    MetricDataQueries: [...queries('live1-payments', 0), ...queries('live1-order-history', 1)],
+    MetricDataQueries: [
+      ...queries(`${PIPELINE}-live1-payments`, 0),
+      ...queries(`${PIPELINE}-live1-order-history`, 1),
+    ],
     StartTime: new Date('2026-11-21T09:52:00Z'),
     EndTime: new Date('2026-11-21T10:07:00Z'),
     ScanBy: 'TimestampAscending',
@@ -65,15 +75,15 @@ test('checks every minute of each alias against its thresholds, across pages; ex
   expect(h.lines).toEqual([
     'live1: live alias metrics from 2026-11-21 09:52:00 UTC to 2026-11-21 10:07:00 UTC (15 min), each minute checked against the alarm thresholds',
     '',
-    'payments (live1-payments:live)',
+    `payments (${PIPELINE}-live1-payments:live)`,
     '  error rate   0.25% (2 of 800 invocations failed)',
-    '  errors       worst minute 1, alarm at 2 or more             PASS',
+    '  errors       worst minute 1.00%, alarm above 2% of 5+/min   PASS',
     '  p99          worst minute 850 ms, alarm above 800 ms        FAIL',
     '  throttles    worst minute no data, alarm at 3 or more       PASS',
     '',
-    'order-history (live1-order-history:live)',
+    `order-history (${PIPELINE}-live1-order-history:live)`,
     '  error rate   n/a (0 of 0 invocations failed)',
-    '  errors       worst minute no data, alarm at 5 or more       PASS',
+    '  errors       worst minute no data, alarm above 5% of 10+/min PASS',
     '  p99          worst minute no data, alarm above 900 ms       PASS',
     '  throttles    worst minute no data, alarm at 1 or more       PASS',
     '',
@@ -98,7 +108,7 @@ test('exits 0 when every minute is within the thresholds, over the window asked 
   const [[, input]] = h.calls('cloudwatch') as [string, { StartTime: Date; EndTime: Date }][];
   expect(input.EndTime.getTime() - input.StartTime.getTime()).toBe(60 * 60_000);
   expect(h.lines.slice(-5)).toEqual([
-    '  errors       worst minute 1, alarm at 2 or more             PASS',
+    '  errors       worst minute 0.10%, alarm above 2% of 5+/min   PASS',
     '  p99          worst minute 799 ms, alarm above 800 ms        PASS',
     '  throttles    worst minute 2, alarm at 3 or more             PASS',
     '',
@@ -107,14 +117,28 @@ test('exits 0 when every minute is within the thresholds, over the window asked 
   expect(h.lines).toContain('  error rate   0.10% (1 of 1,000 invocations failed)');
 });
 
-test('a breach at exactly the errors threshold fails, as the alarm would', async () => {
+test('a minute of enough invocations above the error rate fails, as the alarm would; a quieter one is not judged', async () => {
   const h = harness();
   h.mocks.cloudwatch.on(GetMetricDataCommand).resolves({
     MetricDataResults: [
-      { Id: 'invocations0', Values: [10] },
-      { Id: 'errors0', Values: [2] },
+      { Id: 'invocations0', Values: [10, 4] },
+      { Id: 'errors0', Values: [1, 4] },
     ],
   });
   expect(await metrics({ stage, services: target(stage).services.slice(0, 1) }, h.deps)).toBe(1);
-  expect(h.lines).toContain('  errors       worst minute 2, alarm at 2 or more             FAIL');
+  expect(h.lines).toContain('  errors       worst minute 10.00%, alarm above 2% of 5+/min  FAIL');
+
+  const quiet = harness();
+  quiet.mocks.cloudwatch.on(GetMetricDataCommand).resolves({
+    MetricDataResults: [
+      { Id: 'invocations0', Values: [4] },
+      { Id: 'errors0', Values: [4] },
+    ],
+  });
+  expect(await metrics({ stage, services: target(stage).services.slice(0, 1) }, quiet.deps)).toBe(
+    0,
+  );
+  expect(quiet.lines).toContain(
+    '  errors       worst minute no data, alarm above 2% of 5+/min PASS',
+  );
 });

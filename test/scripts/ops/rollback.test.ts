@@ -42,7 +42,7 @@ function history(h: ReturnType<typeof harness>) {
       ],
     })
     .on(ListDeploymentTargetsCommand, { deploymentId: 'd-2' })
-    .resolves({ targetIds: ['live1-payments'] })
+    .resolves({ targetIds: ['ops-test-live1-payments'] })
     .on(BatchGetDeploymentTargetsCommand, { deploymentId: 'd-2' })
     .resolves({ deploymentTargets: [lambdaTarget('7', '8')] });
 }
@@ -59,7 +59,7 @@ test('asks, points the alias at the version live before, with no weights, and ve
 
   expect(await rollback(target(stage), h.deps)).toBe(0);
 
-  expect(h.questions).toEqual(['Point live1-payments:live at version 7 alone? [y/N] ']);
+  expect(h.questions).toEqual(['Point ops-test-live1-payments:live at version 7 alone? [y/N] ']);
   expect(h.calls('lambda')).toEqual([
     ['GetAlias', alias],
     [
@@ -74,11 +74,11 @@ test('asks, points the alias at the version live before, with no weights, and ve
     ['BatchGetDeployments', { deploymentIds: ['d-1', 'd-2', 'd-R'] }],
     // d-R only undid a failed deployment: skipped.
     ['ListDeploymentTargets', { deploymentId: 'd-2' }],
-    ['BatchGetDeploymentTargets', { deploymentId: 'd-2', targetIds: ['live1-payments'] }],
+    ['BatchGetDeploymentTargets', { deploymentId: 'd-2', targetIds: ['ops-test-live1-payments'] }],
   ]);
   expect(h.lines).toEqual([
-    'live1-payments:live is at version 8 (100%); the previous version is 7.',
-    '✔ live1-payments:live is at version 7 (100%) (verified).',
+    'ops-test-live1-payments:live is at version 8 (100%); the previous version is 7.',
+    '✔ ops-test-live1-payments:live is at version 7 (100%) (verified).',
     'CloudFormation still records version 8: the next release through the pipeline deploys as usual.',
   ]);
 });
@@ -113,7 +113,7 @@ test('with traffic split, goes back to the main version alone without reading hi
   expect(await rollback(target(stage), h.deps)).toBe(0);
 
   expect(h.lines[0]).toBe(
-    'live1-payments:live is at version 7 70% · version 8 30%; the previous version is 7.',
+    'ops-test-live1-payments:live is at version 7 70% · version 8 30%; the previous version is 7.',
   );
   expect(h.calls('codedeploy')).toEqual([
     ['ListDeployments', { ...group, includeOnlyStatuses: IN_PROGRESS }],
@@ -149,7 +149,7 @@ test('fails with exit 1 when the alias does not read back as asked', async () =>
   const error = (await rollback(target(stage), h.deps).catch((e: unknown) => e)) as OpsError;
 
   expect(error.message).toBe(
-    'live1-payments:live did not verify: it is at version 8 (100%), not version 7 alone',
+    'ops-test-live1-payments:live did not verify: it is at version 8 (100%), not version 7 alone',
   );
   expect(error.exitCode).toBe(1);
 });
@@ -160,7 +160,7 @@ test('says so when no deployment tells which version was live before', async () 
   h.mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '1' });
 
   await expect(rollback(target(stage), h.deps)).rejects.toThrow(
-    'cannot tell which version of live1-payments was live before version 1: no successful deployment put it live. Point the alias yourself (aws lambda update-alias)',
+    'cannot tell which version of ops-test-live1-payments was live before version 1: no successful deployment put it live. Point the alias yourself (aws lambda update-alias)',
   );
   expect(h.mocks.lambda.commandCalls(UpdateAliasCommand)).toHaveLength(0);
 });

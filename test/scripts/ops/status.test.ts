@@ -12,18 +12,18 @@ test('prints per service the alias weights, the latest deployment, the alarms an
   h.mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({
     MetricAlarms: [...payments.alarms, ...history.alarms].map((name) => ({
       AlarmName: name,
-      StateValue: name === 'live1-payments-errors' ? 'ALARM' : 'OK',
+      StateValue: name === 'ops-test-live1-payments-errors' ? 'ALARM' : 'OK',
     })),
   });
   h.mocks.lambda
-    .on(GetAliasCommand, { FunctionName: 'live1-payments' })
+    .on(GetAliasCommand, { FunctionName: 'ops-test-live1-payments' })
     .resolves(aliasAt('7', { '8': 0.1 }))
-    .on(GetAliasCommand, { FunctionName: 'live1-order-history' })
+    .on(GetAliasCommand, { FunctionName: 'ops-test-live1-order-history' })
     .resolves({ FunctionVersion: '3' });
   h.mocks.codedeploy
-    .on(ListDeploymentsCommand, { deploymentGroupName: 'live1-payments' })
+    .on(ListDeploymentsCommand, { deploymentGroupName: 'ops-test-live1-payments' })
     .resolves({ deployments: ['d-OLD', 'd-NEW'] })
-    .on(ListDeploymentsCommand, { deploymentGroupName: 'live1-order-history' })
+    .on(ListDeploymentsCommand, { deploymentGroupName: 'ops-test-live1-order-history' })
     .resolves({ deployments: [] })
     .on(BatchGetDeploymentsCommand)
     .resolves({
@@ -39,15 +39,18 @@ test('prints per service the alias weights, the latest deployment, the alarms an
     ['DescribeAlarms', { AlarmNames: [...payments.alarms, ...history.alarms] }],
   ]);
   expect(h.calls('lambda')).toEqual([
-    ['GetAlias', { FunctionName: 'live1-payments', Name: 'live' }],
-    ['GetAlias', { FunctionName: 'live1-order-history', Name: 'live' }],
+    ['GetAlias', { FunctionName: 'ops-test-live1-payments', Name: 'live' }],
+    ['GetAlias', { FunctionName: 'ops-test-live1-order-history', Name: 'live' }],
   ]);
   expect(h.calls('codedeploy')).toEqual([
-    ['ListDeployments', { applicationName: 'app-payments', deploymentGroupName: 'live1-payments' }],
+    [
+      'ListDeployments',
+      { applicationName: 'app-payments', deploymentGroupName: 'ops-test-live1-payments' },
+    ],
     ['BatchGetDeployments', { deploymentIds: ['d-OLD', 'd-NEW'] }],
     [
       'ListDeployments',
-      { applicationName: 'app-order-history', deploymentGroupName: 'live1-order-history' },
+      { applicationName: 'app-order-history', deploymentGroupName: 'ops-test-live1-order-history' },
     ],
   ]);
   const dashboard = (name: string) =>
@@ -55,19 +58,19 @@ test('prints per service the alias weights, the latest deployment, the alarms an
   expect(h.lines).toEqual([
     'live1 (account 333333333333, eu-west-1)',
     '',
-    'payments (stack live1-payments)',
+    'payments (stack ops-test-live1-payments)',
     '  live alias  version 7 90% · version 8 10%',
     '  deployment  d-NEW InProgress, CodeDeployDefault.LambdaCanary10Percent10Minutes, created 2026-11-21 10:00:00 UTC',
     '  alarms      errors ALARM · p99-latency OK · throttles OK',
-    `  dashboard   ${dashboard('live1-payments')}`,
+    `  dashboard   ${dashboard('ops-test-live1-payments')}`,
     '',
-    'order-history (stack live1-order-history)',
+    'order-history (stack ops-test-live1-order-history)',
     '  live alias  version 3 (100%)',
     '  deployment  none yet',
     '  alarms      errors OK · p99-latency OK · throttles OK',
-    `  dashboard   ${dashboard('live1-order-history')}`,
+    `  dashboard   ${dashboard('ops-test-live1-order-history')}`,
     '',
-    `overview: ${dashboard('live1-Overview')}`,
+    `overview: ${dashboard('ops-test-live1-Overview')}`,
   ]);
 });
 
@@ -83,7 +86,10 @@ test('names why a deployment ended and which rollback undid it; a missing alarm 
       deploymentsInfo: [
         deployment('d-1', {
           status: 'Stopped',
-          errorInformation: { code: 'ALARM_ACTIVE', message: 'live1-payments-errors in ALARM' },
+          errorInformation: {
+            code: 'ALARM_ACTIVE',
+            message: 'ops-test-live1-payments-errors in ALARM',
+          },
           rollbackInfo: { rollbackDeploymentId: 'd-2' },
         }),
       ],
@@ -92,7 +98,7 @@ test('names why a deployment ended and which rollback undid it; a missing alarm 
   await status({ stage, services: [payments] }, h.deps);
 
   expect(h.lines).toContain(
-    '  deployment  d-1 Stopped (ALARM_ACTIVE: live1-payments-errors in ALARM), CodeDeployDefault.LambdaCanary10Percent10Minutes, created 2026-11-21 10:00:00 UTC, rolled back by d-2',
+    '  deployment  d-1 Stopped (ALARM_ACTIVE: ops-test-live1-payments-errors in ALARM), CodeDeployDefault.LambdaCanary10Percent10Minutes, created 2026-11-21 10:00:00 UTC, rolled back by d-2',
   );
   expect(h.lines).toContain(
     '  alarms      errors MISSING · p99-latency MISSING · throttles MISSING',

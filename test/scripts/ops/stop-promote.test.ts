@@ -56,7 +56,7 @@ describe('stop', () => {
     expect(h.questions).toEqual([]);
     expect(h.lines).toEqual([
       'Stopping payments: d-1 InProgress',
-      '✔ stop Pending: Stopping. CodeDeploy rolls live1-payments:live back to the previous version; follow it with npm run ops -- status --stage live1 --service payments',
+      '✔ stop Pending: Stopping. CodeDeploy rolls ops-test-live1-payments:live back to the previous version; follow it with npm run ops -- status --stage live1 --service payments',
     ]);
   });
 
@@ -81,7 +81,7 @@ describe('promote', () => {
         },
       })
       .on(ListDeploymentTargetsCommand)
-      .resolves({ targetIds: ['live1-payments'] })
+      .resolves({ targetIds: ['ops-test-live1-payments'] })
       .on(BatchGetDeploymentTargetsCommand)
       .resolves({
         deploymentTargets: [lambdaTarget('7', '8', new Date('2026-11-21T10:03:00Z'))],
@@ -109,7 +109,10 @@ describe('promote', () => {
         { deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent10Minutes' },
       ],
       ['ListDeploymentTargets', { deploymentId: 'd-1' }],
-      ['BatchGetDeploymentTargets', { deploymentId: 'd-1', targetIds: ['live1-payments'] }],
+      [
+        'BatchGetDeploymentTargets',
+        { deploymentId: 'd-1', targetIds: ['ops-test-live1-payments'] },
+      ],
     ]);
     expect(h.calls('lambda')).toEqual([
       ['GetAlias', alias],
@@ -119,12 +122,14 @@ describe('promote', () => {
       ],
       ['GetAlias', alias],
     ]);
-    expect(h.questions).toEqual(['Shift 100% of live1-payments:live to version 8 now? [y/N] ']);
+    expect(h.questions).toEqual([
+      'Shift 100% of ops-test-live1-payments:live to version 8 now? [y/N] ',
+    ]);
     expect(h.lines).toEqual([
-      'live1-payments:live is at version 7 90% · version 8 10%; the canary window of d-1 ends in 5m 30s.',
+      'ops-test-live1-payments:live is at version 7 90% · version 8 10%; the canary window of d-1 ends in 5m 30s.',
       PROMOTE_LIMITATION,
       'Promoting shifts all traffic to version 8 now; CodeDeploy still ends d-1 when the window does, runs the post-traffic hook, and rolls back to version 7 if an alarm fires until then.',
-      '✔ live1-payments:live is at version 8 (100%) (verified); d-1 completes in 5m 30s.',
+      '✔ ops-test-live1-payments:live is at version 8 (100%) (verified); d-1 completes in 5m 30s.',
     ]);
   });
 
@@ -159,7 +164,7 @@ describe('promote', () => {
     h.mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '7' });
 
     await expect(promote(target(stage), h.deps)).rejects.toThrow(
-      'd-1 is not in its canary window: live1-payments:live is at version 7 (100%) (the pre-traffic hook may still be running, or the shift is done); nothing to promote',
+      'd-1 is not in its canary window: ops-test-live1-payments:live is at version 7 (100%) (the pre-traffic hook may still be running, or the shift is done); nothing to promote',
     );
     expect(h.mocks.lambda.commandCalls(UpdateAliasCommand)).toHaveLength(0);
   });

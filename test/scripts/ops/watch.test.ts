@@ -27,9 +27,9 @@ const shiftStart = new Date('2026-11-21T10:03:00Z'); // NOW is 10:07:30: 4m 30s 
 
 function canaryInProgress(h: ReturnType<typeof harness>) {
   h.mocks.codedeploy
-    .on(ListDeploymentsCommand, { deploymentGroupName: 'live1-payments' })
+    .on(ListDeploymentsCommand, { deploymentGroupName: 'ops-test-live1-payments' })
     .resolves({ deployments: ['d-1'] })
-    .on(ListDeploymentsCommand, { deploymentGroupName: 'live1-order-history' })
+    .on(ListDeploymentsCommand, { deploymentGroupName: 'ops-test-live1-order-history' })
     .resolves({ deployments: [] })
     .on(BatchGetDeploymentsCommand)
     .resolves({ deploymentsInfo: [deployment('d-1')] })
@@ -43,7 +43,7 @@ function canaryInProgress(h: ReturnType<typeof harness>) {
       },
     })
     .on(ListDeploymentTargetsCommand)
-    .resolves({ targetIds: ['live1-payments'] });
+    .resolves({ targetIds: ['ops-test-live1-payments'] });
   h.mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({
     MetricAlarms: payments.alarms.map((AlarmName) => ({ AlarmName, StateValue: 'OK' })),
   });
@@ -80,7 +80,11 @@ test('follows a canary to success: progress bar, window left, alarms; exits 0', 
   expect(h.calls('codedeploy')).toEqual([
     [
       'ListDeployments',
-      { applicationName: 'app-payments', deploymentGroupName: 'live1-payments', ...inProgress },
+      {
+        applicationName: 'app-payments',
+        deploymentGroupName: 'ops-test-live1-payments',
+        ...inProgress,
+      },
     ],
     ['BatchGetDeployments', { deploymentIds: ['d-1'] }],
     [
@@ -91,19 +95,22 @@ test('follows a canary to success: progress bar, window left, alarms; exits 0', 
       'ListDeployments',
       {
         applicationName: 'app-order-history',
-        deploymentGroupName: 'live1-order-history',
+        deploymentGroupName: 'ops-test-live1-order-history',
         ...inProgress,
       },
     ],
     ...[1, 2].flatMap(() => [
       ['GetDeployment', { deploymentId: 'd-1' }],
       ['ListDeploymentTargets', { deploymentId: 'd-1' }],
-      ['BatchGetDeploymentTargets', { deploymentId: 'd-1', targetIds: ['live1-payments'] }],
+      [
+        'BatchGetDeploymentTargets',
+        { deploymentId: 'd-1', targetIds: ['ops-test-live1-payments'] },
+      ],
     ]),
     ['GetDeployment', { deploymentId: 'd-1' }],
   ]);
   expect(h.calls('lambda')).toEqual(
-    Array(3).fill(['GetAlias', { FunctionName: 'live1-payments', Name: 'live' }]),
+    Array(3).fill(['GetAlias', { FunctionName: 'ops-test-live1-payments', Name: 'live' }]),
   );
   expect(h.calls('cloudwatch')).toEqual(
     Array(3).fill(['DescribeAlarms', { AlarmNames: payments.alarms }]),

@@ -3,15 +3,17 @@ import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { MAX_RESOURCES_PER_STACK } from './config/grouping';
-import type { ServiceModel } from './config/model';
+import { MAX_RESOURCES_PER_STACK } from '../config/grouping';
+import type { ServiceModel } from '../config/model';
 import { CanaryService } from './canary-service';
 import { deploymentConfigFor } from './deployment-config';
 import type { FunctionCode } from './function-bundles';
-import { pascal, serviceOutputKey, type ServiceOutput } from './resource-names';
+import { pascal, serviceOutputKey, type ServiceOutput } from '../resource-names';
 
 export interface ServiceStackProps extends StackProps {
   readonly stageName: string;
+  /** `<pipelineName>-<stage>`: prefixes every physical name. */
+  readonly prefix: string;
   /** The bundled code of every function. */
   readonly code: FunctionCode;
   /** The services this stack deploys (resolved for the stage). */
@@ -54,6 +56,7 @@ export class ServiceStack extends Stack {
         service,
         code: props.code,
         stageName: props.stageName,
+        prefix: props.prefix,
         deploymentConfig: deploymentConfigFor(this, service.strategy),
         deadLetterQueue,
         smokeTestPrincipal: props.smokeTestPrincipal,

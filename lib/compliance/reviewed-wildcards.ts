@@ -97,6 +97,13 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
     reason:
       "CodeDeploy invokes this deployment group's own traffic hook; the CDK grant adds the version-qualified form of that one function.",
   },
+  {
+    part: 'Resource',
+    pattern: /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-]+-\*:live$/,
+    actions: /^lambda:InvokeFunction$/,
+    reason:
+      "Smoke-test step: invokes the live alias of this stage's functions, whose names all start with the stage's prefix (<pipeline>-<stage>-); one pattern per environment keeps the role's policy within IAM's size limit at any number of services, and it matches no other alias or version.",
+  },
 ];
 
 interface Statement {

@@ -12,11 +12,13 @@ import {
   type Step,
 } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
-import type { AppModel } from './config/model';
+import { stageEnvironments, type AppModel } from '../config/model';
+import { applicationStageId, pipelineStageName } from '../resource-names';
 import { ApplicationStage } from './application-stage';
-import type { FunctionCode } from './function-bundles';
-import { NotificationTopic } from './notification-topic';
+import type { FunctionCode } from '../service/function-bundles';
+import { NotificationTopic } from '../monitoring/notification-topic';
 import { smokeTestStep } from './smoke-test-step';
+import type { ToolVersions } from '../tool-versions';
 
 /** The command that synthesizes every stack and fails on any compliance finding. */
 export const SYNTH_COMMAND = "npx cdk synth '**'";
@@ -25,8 +27,8 @@ export interface PipelineStackProps extends StackProps {
   readonly model: AppModel;
   /** The bundled code of every function. */
   readonly code: FunctionCode;
-  /** Version of the `aws-cdk` CLI the pipeline installs for self-mutation and publishing. */
-  readonly cliVersion: string;
+  /** Versions of the CDK CLIs the pipeline installs for self-mutation and asset publishing. */
+  readonly tools: ToolVersions;
 }
 
 /**
@@ -49,6 +51,12 @@ export class PipelineStack extends Stack {
       triggerOnPush: true,
     });
 
+    const synth = new ShellStep('Synth', {
+      input: source,
+      installCommands: ['npm ci'],
+      commands: ['npm test', SYNTH_COMMAND],
+      primaryOutputDirectory: 'cdk.out',
+    });
     this.pipeline = new CodePipeline(this, 'Pipeline', {
       pipelineName: model.pipelineName,
       pipelineType: PipelineType.V2,
@@ -56,18 +64,14 @@ export class PipelineStack extends Stack {
       crossAccountKeys: true,
       enableKeyRotation: true,
       artifactBucket: this.createArtifactBucket(),
-      cliVersion: props.cliVersion,
+      cliVersion: props.tools.cdkCli,
+      cdkAssetsCliVersion: props.tools.cdkAssets,
       // One publishing project per asset type, not per asset: CodeBuild's queue stays short.
       publishAssetsInParallel: false,
       // One deploy action per stack (not two): keeps a stage of many stacks in one pipeline
       // stage, so prod is one canary window.
       useChangeSets: false,
-      synth: new ShellStep('Synth', {
-        input: source,
-        installCommands: ['npm ci'],
-        commands: ['npm test', SYNTH_COMMAND],
-        primaryOutputDirectory: 'cdk.out',
-      }),
+      synth,
       codeBuildDefaults: {
         buildEnvironment: {
           buildImage: LinuxBuildImage.STANDARD_7_0,
@@ -80,24 +84,42 @@ export class PipelineStack extends Stack {
       },
     });
 
-    this.stages = model.stages.map((stage) => {
-      const appStage = new ApplicationStage(this, stage.name, {
-        stage,
-        code: props.code,
-        smokeTestAccount: model.pipelineEnv.account,
-        notificationEmails: model.notificationEmails,
-      });
-      const pre: Step[] = stage.requiresApproval
-        ? [
-            new ManualApprovalStep(`Approve-${stage.name}`, {
-              comment: `Promote this release to ${stage.name} (${stage.env.account}/${stage.env.region})?`,
+    const stages: ApplicationStage[] = [];
+    for (const stage of model.stages) {
+      for (const wave of stage.waves) {
+        const pre: Step[] =
+          stage.requiresApproval && wave.index === 1
+            ? [
+                new ManualApprovalStep(`Approve-${stage.name}`, {
+                  comment: `Promote this release to ${stage.name} (${stageEnvironments(stage)
+                    .map((e) => `${e.name}: ${e.account}/${e.region}`)
+                    .join(', ')})?`,
+                }),
+              ]
+            : [];
+        const post: Step[] = stage.smokeTests
+          ? [smokeTestStep({ stage, wave, source, assembly: synth })]
+          : [];
+        const appStages = wave.environments.map(
+          (environment) =>
+            new ApplicationStage(this, applicationStageId(stage, environment), {
+              stage,
+              environment,
+              code: props.code,
+              smokeTestAccount: model.pipelineEnv.account,
+              notificationEmails: model.notificationEmails,
             }),
-          ]
-        : [];
-      const post: Step[] = stage.smokeTests ? [smokeTestStep(appStage, source)] : [];
-      this.pipeline.addStage(appStage, { pre, post });
-      return appStage;
-    });
+        );
+        if (appStages.length === 1 && stage.waves.length === 1) {
+          this.pipeline.addStage(appStages[0], { pre, post });
+        } else {
+          const pipelineWave = this.pipeline.addWave(pipelineStageName(stage, wave), { pre, post });
+          for (const appStage of appStages) pipelineWave.addStage(appStage);
+        }
+        stages.push(...appStages);
+      }
+    }
+    this.stages = stages;
 
     this.pipeline.buildPipeline();
     // A V2 pipeline starts on a push to the configured branch, and only then.

@@ -7,14 +7,16 @@ import {
   type IAlarm,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import type { ServiceModel } from './config/model';
-import { strategyLabel } from './config/strategy';
-import { LIVE_ALIAS, serviceBaseName, serviceDashboardName } from './resource-names';
+import type { ServiceModel } from '../config/model';
+import { strategyLabel } from '../config/strategy';
+import { LIVE_ALIAS, serviceBaseName, serviceDashboardName } from '../resource-names';
 import { serviceMetrics } from './service-metrics';
 
 export interface ServiceDashboardProps {
   /** Name of the stage the service runs in. */
   readonly stageName: string;
+  /** `<pipelineName>-<stage>`: prefixes every physical name. */
+  readonly prefix: string;
   /** The validated service definition, resolved for this stage. */
   readonly service: ServiceModel;
   /** The alarms that roll a deployment of the service back. */
@@ -36,13 +38,13 @@ export class ServiceDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
-    const { stageName, service } = props;
+    const { stageName, prefix, service } = props;
     const { alarms: thresholds } = service;
-    const m = serviceMetrics(stageName, service.name);
-    const name = serviceBaseName(stageName, service.name);
+    const m = serviceMetrics(prefix, service.name);
+    const name = serviceBaseName(prefix, service.name);
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? serviceDashboardName(stageName, service.name),
+      dashboardName: props.dashboardName ?? serviceDashboardName(prefix, service.name),
     });
     this.dashboard.addWidgets(
       new TextWidget({
@@ -51,7 +53,7 @@ export class ServiceDashboard extends Construct {
         markdown: [
           `# ${service.name} in ${stageName}`,
           `Function \`${name}\`, alias \`${LIVE_ALIAS}\`, deployment group \`${name}\` (${strategyLabel(service.strategy)}). ` +
-            `A deployment rolls back on ${thresholds.maxErrors}+ errors/min, p99 above ${thresholds.p99LatencyMs} ms, or ${thresholds.maxThrottles}+ throttles/min. ` +
+            `A deployment rolls back on an error rate above ${thresholds.errorRatePercent}%, p99 above ${thresholds.p99LatencyMs} ms, or ${thresholds.maxThrottles}+ throttles/min. ` +
             `Operate it with \`npm run ops -- status --stage ${stageName} --service ${service.name}\`.`,
         ].join('\n'),
       }),
@@ -72,7 +74,9 @@ export class ServiceDashboard extends Construct {
         right: [m.errorRate('error rate %')],
         leftYAxis: { min: 0, label: 'per minute', showUnits: false },
         rightYAxis: { min: 0, label: '%', showUnits: false },
-        leftAnnotations: [{ value: thresholds.maxErrors, label: 'errors alarm', color: Color.RED }],
+        rightAnnotations: [
+          { value: thresholds.errorRatePercent, label: 'error-rate alarm', color: Color.RED },
+        ],
       }),
       new GraphWidget({
         title: 'Duration p50 / p90 / p99',

@@ -7,13 +7,13 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import type { StageModel } from './config/model';
+import type { StageModel } from '../config/model';
 import {
   ALARM_KINDS,
   alarmName,
   overviewDashboardName,
   serviceDashboardName,
-} from './resource-names';
+} from '../resource-names';
 import { serviceMetrics, type ServiceMetrics } from './service-metrics';
 
 export interface StageOverviewDashboardProps {
@@ -40,17 +40,17 @@ export class StageOverviewDashboard extends Construct {
     const { stage } = props;
     const services = stage.services.map((service) => ({
       name: service.name,
-      metrics: serviceMetrics(stage.name, service.name),
+      metrics: serviceMetrics(stage.prefix, service.name),
     }));
     const alarms = stage.services.flatMap((service) =>
       ALARM_KINDS.map((kind) => {
-        const name = alarmName(stage.name, service.name, kind);
+        const name = alarmName(stage.prefix, service.name, kind);
         return Alarm.fromAlarmName(this, `Alarm-${name}`, name);
       }),
     );
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? overviewDashboardName(stage.name),
+      dashboardName: props.dashboardName ?? overviewDashboardName(stage.prefix),
     });
     this.dashboard.addWidgets(
       new TextWidget({
@@ -59,7 +59,9 @@ export class StageOverviewDashboard extends Construct {
         markdown: [
           `# ${stage.name}: all services`,
           `Per service: ${stage.services
-            .map((s) => `[${s.name}](#dashboards:name=${serviceDashboardName(stage.name, s.name)})`)
+            .map(
+              (s) => `[${s.name}](#dashboards:name=${serviceDashboardName(stage.prefix, s.name)})`,
+            )
             .join(
               ' · ',
             )}. Every alarm below rolls back its service's deployment and notifies the stage's topic.`,

@@ -3,7 +3,6 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Code, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { SyntheticCheck } from '../runtime/synthetic/types';
 import { CompliantFunction } from './compliant-function';
 
 /** A hook's own time limit: enough for the checks (the service's timeout is at most a minute)
@@ -16,16 +15,21 @@ export interface TrafficHookProps {
   readonly phase: HookPhase;
   /** Physical name of the hook function. */
   readonly functionName: string;
-  /** The service function whose synthetic checks the hook runs. */
-  readonly target: IFunction;
+  /** Physical name of the service function whose synthetic checks the hook runs. */
+  readonly targetFunctionName: string;
   /**
    * The qualifier the hook invokes: the new version number before traffic moves, `live` after.
    */
   readonly qualifier: string;
-  /** The only ARN the hook may invoke: the qualified ARN of that version or alias. */
+  /**
+   * The only ARN the hook may invoke: the qualified ARN of that version or alias. It must not
+   * refer to the alias resource (see `CanaryService`).
+   */
   readonly invokeArn: string;
-  readonly checks: readonly SyntheticCheck[];
-  /** The bundled traffic-hook handler (`runtime/hooks/traffic-hook.ts`). */
+  /**
+   * The service's traffic-hook bundle: the handler (`runtime/hooks/traffic-hook.ts`) and the
+   * service's synthetic checks beside it as `checks.json` (see `FunctionBundles`).
+   */
   readonly code: Code;
   readonly deadLetterQueue: IQueue;
 }
@@ -33,7 +37,8 @@ export interface TrafficHookProps {
 /**
  * A CodeDeploy lifecycle hook that runs a service's synthetic checks against one qualified
  * target and reports the result. The deployment group grants it the right to report; this
- * construct grants it the right to invoke exactly `invokeArn` and nothing else.
+ * construct grants it the right to invoke exactly `invokeArn` and nothing else. The checks ship
+ * in the bundle, not in the environment, whose 4 KB they would soon outgrow.
  */
 export class TrafficHook extends Construct {
   readonly function: IFunction;
@@ -43,15 +48,14 @@ export class TrafficHook extends Construct {
     const fn = new CompliantFunction(this, 'Hook', {
       code: props.code,
       functionName: props.functionName,
-      description: `${props.phase} hook: runs the synthetic checks of ${props.functionName}`,
+      description: `${props.phase} hook: runs the synthetic checks of ${props.targetFunctionName}`,
       memorySize: 256,
       timeout: HOOK_TIMEOUT,
       deadLetterQueue: props.deadLetterQueue,
       environment: {
         HOOK_PHASE: props.phase,
-        TARGET_FUNCTION_NAME: props.target.functionName,
+        TARGET_FUNCTION_NAME: props.targetFunctionName,
         TARGET_QUALIFIER: props.qualifier,
-        SYNTHETIC_CHECKS: JSON.stringify(props.checks),
         POWERTOOLS_SERVICE_NAME: 'traffic-hook',
       },
     });

@@ -1,16 +1,18 @@
 import { Stage, type StageProps } from 'aws-cdk-lib';
 import { AccountPrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { acknowledgeReviewedWildcards } from './compliance';
-import type { ServiceModel, StageModel } from './config/model';
-import type { FunctionCode } from './function-bundles';
-import { MonitoringStack } from './monitoring-stack';
-import { MONITORING_ID, monitoringStackName, serviceStackName } from './resource-names';
-import { ServiceStack } from './service-stack';
+import { acknowledgeReviewedWildcards } from '../compliance/gate';
+import type { EnvironmentModel, ServiceModel, StageModel } from '../config/model';
+import type { FunctionCode } from '../service/function-bundles';
+import { MonitoringStack } from '../monitoring/monitoring-stack';
+import { MONITORING_ID, monitoringStackName, serviceStackName } from '../resource-names';
+import { ServiceStack } from '../service/service-stack';
 
 export interface ApplicationStageProps extends StageProps {
   /** The validated stage entry. */
   readonly stage: StageModel;
+  /** The environment of the stage this Stage deploys to (one of its waves' environments). */
+  readonly environment: EnvironmentModel;
   /** The bundled code of every function. */
   readonly code: FunctionCode;
   /**
@@ -26,7 +28,7 @@ export interface ApplicationStageProps extends StageProps {
 }
 
 /**
- * One stage entry turned into stacks, in the stage's account and region: first a monitoring
+ * One stage entry turned into stacks in one of its environments (account and region): first a monitoring
  * stack (the stage's notification topic and overview dashboard), then a stack per service whose
  * alarms notify that topic.
  */
@@ -35,7 +37,10 @@ export class ApplicationStage extends Stage {
   readonly serviceStacks: readonly ServiceStack[];
 
   constructor(scope: Construct, id: string, props: ApplicationStageProps) {
-    super(scope, id, { ...props, env: props.stage.env });
+    super(scope, id, {
+      ...props,
+      env: { account: props.environment.account, region: props.environment.region },
+    });
     acknowledgeReviewedWildcards(this);
     const { stage } = props;
     const smokeTestPrincipal =
@@ -43,7 +48,7 @@ export class ApplicationStage extends Stage {
         ? new AccountPrincipal(props.smokeTestAccount)
         : undefined;
     this.monitoringStack = new MonitoringStack(this, MONITORING_ID, {
-      stackName: monitoringStackName(stage.name),
+      stackName: monitoringStackName(stage.prefix),
       stage,
       notificationEmails: props.notificationEmails,
       description: `${stage.name} monitoring: notification topic, deployment-failure rule and overview dashboard`,
@@ -54,8 +59,9 @@ export class ApplicationStage extends Stage {
     this.serviceStacks = [...stacks].map(
       ([stackId, services]) =>
         new ServiceStack(this, stackId, {
-          stackName: serviceStackName(stage.name, stackId),
+          stackName: serviceStackName(stage.prefix, stackId),
           stageName: stage.name,
+          prefix: stage.prefix,
           code: props.code,
           services,
           smokeTestPrincipal,

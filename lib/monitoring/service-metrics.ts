@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { LIVE_ALIAS, serviceBaseName } from './resource-names';
+import { LIVE_ALIAS, serviceBaseName } from '../resource-names';
 
 /** One minute: the period of the alarms, so the dashboards show what the alarms see. */
 export const METRIC_PERIOD = Duration.minutes(1);
@@ -28,8 +28,8 @@ export interface ServiceMetrics {
  * `Resource` = `<stage>-<service>:live`), so a dashboard in any stack of the stage can chart them
  * without a reference to the function.
  */
-export function serviceMetrics(stage: string, service: string, label = service): ServiceMetrics {
-  const functionName = serviceBaseName(stage, service);
+export function serviceMetrics(prefix: string, service: string, label = service): ServiceMetrics {
+  const functionName = serviceBaseName(prefix, service);
   const aliasDimensions = { FunctionName: functionName, Resource: `${functionName}:${LIVE_ALIAS}` };
   const metric = (
     metricName: string,

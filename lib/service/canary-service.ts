@@ -1,5 +1,10 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { LambdaDeploymentGroup, type ILambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
@@ -7,11 +12,11 @@ import { Alias, type IFunction, type Version } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ServiceModel } from './config/model';
+import type { ServiceModel } from '../config/model';
 import { CompliantFunction } from './compliant-function';
 import type { FunctionCode } from './function-bundles';
-import { alarmName, LIVE_ALIAS, serviceBaseName } from './resource-names';
-import { ServiceDashboard } from './service-dashboard';
+import { alarmName, hookFunctionName, LIVE_ALIAS, serviceBaseName } from '../resource-names';
+import { ServiceDashboard } from '../monitoring/service-dashboard';
 import { TrafficHook } from './traffic-hook';
 
 export interface CanaryServiceProps {
@@ -19,8 +24,10 @@ export interface CanaryServiceProps {
   readonly service: ServiceModel;
   /** The bundled code of the service and of the traffic hooks. */
   readonly code: FunctionCode;
-  /** Name of the stage; prefixes every physical name. */
+  /** Name of the stage. */
   readonly stageName: string;
+  /** `<pipelineName>-<stage>`: prefixes every physical name (see `resource-names.ts`). */
+  readonly prefix: string;
   /** How CodeDeploy shifts traffic to a new version. */
   readonly deploymentConfig: ILambdaDeploymentConfig;
   /** Where failed asynchronous invocations of the function and its hooks go. */
@@ -60,8 +67,8 @@ export class CanaryService extends Construct {
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
     this.service = props.service;
-    const { service, stageName } = props;
-    const baseName = serviceBaseName(stageName, service.name);
+    const { service, stageName, prefix } = props;
+    const baseName = serviceBaseName(prefix, service.name);
 
     const fn = new CompliantFunction(this, 'Service', {
       code: props.code.service(service.name),
@@ -85,7 +92,7 @@ export class CanaryService extends Construct {
     this.alias = new Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS, version: this.version });
     if (props.smokeTestPrincipal) this.alias.grantInvoke(props.smokeTestPrincipal);
 
-    this.alarms = this.createAlarms(stageName, service);
+    this.alarms = this.createAlarms(prefix, service);
     if (props.notificationTopic) {
       const action = new SnsAction(props.notificationTopic);
       for (const alarm of this.alarms) {
@@ -95,28 +102,36 @@ export class CanaryService extends Construct {
     }
     this.dashboard = new ServiceDashboard(this, 'Dashboard', {
       stageName,
+      prefix,
       service,
       alarms: this.alarms,
     });
 
+    // The alias's UpdatePolicy names both hooks, so neither hook may refer to the alias resource
+    // (a Ref or GetAtt would close a dependency cycle CloudFormation refuses): the post-traffic
+    // hook's grant is the alias ARN built from the names, which are known at synth.
+    const aliasArn = Stack.of(this).formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: `${baseName}:${LIVE_ALIAS}`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.preTrafficHook = new TrafficHook(this, 'PreTrafficHook', {
       phase: 'pre-traffic',
-      functionName: `${baseName}-pre-hook`,
-      target: fn,
+      functionName: hookFunctionName(prefix, service.name, 'pre'),
+      targetFunctionName: baseName,
       qualifier: this.version.version,
       invokeArn: this.version.functionArn,
-      checks: service.checks,
-      code: props.code.hook(),
+      code: props.code.hook(service.name),
       deadLetterQueue: props.deadLetterQueue,
     });
     this.postTrafficHook = new TrafficHook(this, 'PostTrafficHook', {
       phase: 'post-traffic',
-      functionName: `${baseName}-post-hook`,
-      target: fn,
+      functionName: hookFunctionName(prefix, service.name, 'post'),
+      targetFunctionName: baseName,
       qualifier: LIVE_ALIAS,
-      invokeArn: this.alias.functionArn,
-      checks: service.checks,
-      code: props.code.hook(),
+      invokeArn: aliasArn,
+      code: props.code.hook(service.name),
       deadLetterQueue: props.deadLetterQueue,
     });
 
@@ -136,22 +151,29 @@ export class CanaryService extends Construct {
     });
   }
 
-  private createAlarms(stageName: string, service: ServiceModel): Alarm[] {
+  private createAlarms(prefix: string, service: ServiceModel): Alarm[] {
     const period = Duration.minutes(1);
     // No data means no traffic, not a failure: a quiet canary window must not roll back.
     const treatMissingData = TreatMissingData.NOT_BREACHING;
     return [
       new Alarm(this, 'ErrorsAlarm', {
-        alarmName: alarmName(stageName, service.name, 'errors'),
-        alarmDescription: `${service.name}: ${service.alarms.maxErrors} or more errors in a minute on the ${LIVE_ALIAS} alias; rolls back a deployment in progress`,
-        metric: this.alias.metricErrors({ period, statistic: 'Sum' }),
-        threshold: service.alarms.maxErrors,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmName: alarmName(prefix, service.name, 'errors'),
+        alarmDescription: `${service.name}: error rate above ${service.alarms.errorRatePercent}% in a minute of ${service.alarms.minInvocationsPerMinute} or more invocations on the ${LIVE_ALIAS} alias; rolls back a deployment in progress`,
+        metric: new MathExpression({
+          expression: `IF(inv >= ${service.alarms.minInvocationsPerMinute}, 100 * err / inv, 0)`,
+          usingMetrics: {
+            inv: this.alias.metricInvocations({ period, statistic: 'Sum' }),
+            err: this.alias.metricErrors({ period, statistic: 'Sum' }),
+          },
+          period,
+        }),
+        threshold: service.alarms.errorRatePercent,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData,
       }),
       new Alarm(this, 'LatencyAlarm', {
-        alarmName: alarmName(stageName, service.name, 'p99-latency'),
+        alarmName: alarmName(prefix, service.name, 'p99-latency'),
         alarmDescription: `${service.name}: p99 duration above ${service.alarms.p99LatencyMs} ms for 2 of 3 minutes; rolls back a deployment in progress`,
         metric: this.alias.metricDuration({ period, statistic: 'p99' }),
         threshold: service.alarms.p99LatencyMs,
@@ -161,7 +183,7 @@ export class CanaryService extends Construct {
         treatMissingData,
       }),
       new Alarm(this, 'ThrottlesAlarm', {
-        alarmName: alarmName(stageName, service.name, 'throttles'),
+        alarmName: alarmName(prefix, service.name, 'throttles'),
         alarmDescription: `${service.name}: ${service.alarms.maxThrottles} or more throttles in a minute; rolls back a deployment in progress`,
         metric: this.alias.metricThrottles({ period, statistic: 'Sum' }),
         threshold: service.alarms.maxThrottles,

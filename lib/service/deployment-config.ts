@@ -6,7 +6,7 @@ import {
   type ILambdaDeploymentConfig,
 } from 'aws-cdk-lib/aws-codedeploy';
 import type { Construct } from 'constructs';
-import { strategyLabel, type DeploymentStrategy } from './config/strategy';
+import { strategyLabel, type DeploymentStrategy } from '../config/strategy';
 
 /**
  * The CodeDeploy config for a strategy: a predefined one by reference, or a custom canary or

@@ -2,9 +2,9 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventField, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { StageModel } from './config/model';
+import type { StageModel } from '../config/model';
 import { NotificationTopic } from './notification-topic';
-import { serviceBaseName, stageTopicName } from './resource-names';
+import { serviceBaseName, stageTopicName } from '../resource-names';
 import { StageOverviewDashboard } from './stage-overview-dashboard';
 
 export interface MonitoringStackProps extends StackProps {
@@ -32,7 +32,7 @@ export class MonitoringStack extends Stack {
     const { stage } = props;
 
     this.notifications = new NotificationTopic(this, 'Notifications', {
-      topicName: stageTopicName(stage.name),
+      topicName: stageTopicName(stage.prefix),
       displayName: `Lambda services: ${stage.name}`,
       emails: props.notificationEmails,
     });
@@ -46,7 +46,7 @@ export class MonitoringStack extends Stack {
         detailType: ['CodeDeploy Deployment State-change Notification'],
         detail: {
           state: ['FAILURE', 'STOP'],
-          deploymentGroup: stage.services.map((s) => serviceBaseName(stage.name, s.name)),
+          deploymentGroup: stage.services.map((s) => serviceBaseName(stage.prefix, s.name)),
         },
       },
       message: RuleTargetInput.fromText(

@@ -1,0 +1,133 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { buildSync } from 'esbuild';
+import type { AppModel } from '../config/model';
+
+/** The project's root: bundles name their sources relative to it. */
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The hook handler shared by every pre- and post-traffic hook. */
+export const TRAFFIC_HOOK_ENTRY = path.join(ROOT, 'runtime', 'hooks', 'traffic-hook.ts');
+/** The file beside the hook handler that holds the service's synthetic checks. */
+export const CHECKS_FILE = 'checks.json';
+/** Where the bundles go inside the app's output folder (a folder the synth owns). */
+export const BUNDLES_DIR = 'bundles';
+const HOOK_KEY = 'traffic-hook';
+
+/** The code of every function in the app. */
+export interface FunctionCode {
+  /** A fresh `Code` for one service's function (a `Code` binds to one stack). */
+  service(name: string): Code;
+  /** A fresh `Code` for the traffic hooks of one service: the hook handler and its checks. */
+  hook(service: string): Code;
+}
+
+/**
+ * Bundles every service handler and the traffic hook in ONE esbuild run, before any construct
+ * is built, and hands out `Code` for the bundles. Each service is bundled once whatever the
+ * number of stages, and a single run of esbuild over many entry points costs about what one
+ * entry point does. Bundles are CommonJS for Node.js 24, minified, with source maps; the AWS
+ * SDK v3 is left to the Lambda runtime.
+ *
+ * The bundles are deterministic: the same sources give the same bytes wherever the project is
+ * checked out (CodeBuild's checkout path changes every build). Source maps name their sources
+ * relative to the project root, and nothing else in a bundle holds a path. So an unchanged
+ * service keeps its asset hash and its Lambda version, and a push publishes only what changed.
+ *
+ * Each service's hooks get a folder of their own, `hook-<service>/`: the shared hook handler
+ * and the service's checks as `checks.json`. A change to one service's checks changes only its
+ * hooks; a change to the hook runtime changes every hook and no service.
+ */
+export class FunctionBundles implements FunctionCode {
+  /**
+   * Bundles the services of `model` (and the hook) into `<outdir>/bundles`, replacing what an
+   * earlier synth left there.
+   */
+  static build(model: AppModel, outdir: string): FunctionBundles {
+    const dir = path.join(outdir, BUNDLES_DIR);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const entries = new Map<string, string>([[HOOK_KEY, TRAFFIC_HOOK_ENTRY]]);
+    const checks = new Map<string, unknown>();
+    for (const stage of model.stages) {
+      for (const service of stage.services) {
+        entries.set(service.name, service.entry);
+        checks.set(service.name, service.checks);
+      }
+    }
+    buildSync({
+      entryPoints: Object.fromEntries([...entries].map(([key, entry]) => [`${key}/index`, entry])),
+      outdir: dir,
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      external: ['@aws-sdk/*'],
+      logLevel: 'warning',
+      absWorkingDir: ROOT,
+    });
+    for (const key of entries.keys()) relativeSourceMap(path.join(dir, key, 'index.js.map'));
+    // One hook folder per service: the same handler beside that service's checks.
+    const hook = path.join(dir, HOOK_KEY);
+    for (const [service, serviceChecks] of checks) {
+      const folder = path.join(dir, hookKey(service));
+      fs.mkdirSync(folder);
+      for (const file of fs.readdirSync(hook)) {
+        fs.copyFileSync(path.join(hook, file), path.join(folder, file));
+      }
+      fs.writeFileSync(path.join(folder, CHECKS_FILE), `${JSON.stringify(serviceChecks)}\n`);
+    }
+    return new FunctionBundles(
+      dir,
+      new Set([...entries.keys(), ...[...checks.keys()].map(hookKey)]),
+    );
+  }
+
+  private constructor(
+    /** Where the bundles are, one folder per key. */
+    readonly dir: string,
+    private readonly keys: ReadonlySet<string>,
+  ) {}
+
+  service(name: string): Code {
+    return this.code(name);
+  }
+
+  hook(service: string): Code {
+    return this.code(hookKey(service));
+  }
+
+  private code(key: string): Code {
+    if (!this.keys.has(key)) {
+      throw new Error(
+        `no bundle for "${key}": it was not in the model given to FunctionBundles.build`,
+      );
+    }
+    return Code.fromAsset(path.join(this.dir, key));
+  }
+}
+
+/** Service names start with a letter, so no service folder is ever `hook-...`'s twin. */
+function hookKey(service: string): string {
+  return `hook-${service}`;
+}
+
+/**
+ * esbuild names a map's sources relative to the map's own folder, which lies inside the output
+ * folder: `../../../../services/x/handler.ts` when that is under the project, or a walk up to
+ * the file system's root when it is not. Rewritten relative to the project root, they are the
+ * same wherever the project and the output folder are.
+ */
+function relativeSourceMap(file: string): void {
+  const map = JSON.parse(fs.readFileSync(file, 'utf8')) as { sources: string[] };
+  map.sources = map.sources.map((source) =>
+    path
+      .relative(ROOT, path.resolve(path.dirname(file), source))
+      .split(path.sep)
+      .join('/'),
+  );
+  fs.writeFileSync(file, JSON.stringify(map));
+}
