@@ -1,4 +1,5 @@
 import { App, type AppProps } from 'aws-cdk-lib';
+import type { DeployChecksPlugin } from './compliance/deploy-checks-plugin';
 import { acknowledgeReviewedWildcards, addComplianceChecks } from './compliance/gate';
 import type { AppModel } from './config/model';
 import { FunctionBundles, type FunctionCode } from './service/function-bundles';
@@ -9,6 +10,8 @@ import { toolVersions, type ToolVersions } from './tool-versions';
 export interface BuiltApp {
   readonly app: App;
   readonly pipelineStack: PipelineStack;
+  /** The gate's deploy checks (absent without the gate): after synth, every template measured. */
+  readonly deployChecks?: DeployChecksPlugin;
 }
 
 export interface BuildAppOptions {
@@ -32,7 +35,7 @@ export interface BuildAppOptions {
  */
 export function buildApp(model: AppModel, options: BuildAppOptions = {}): BuiltApp {
   const app = new App(options.appProps);
-  if (options.compliance !== false) addComplianceChecks(app);
+  const deployChecks = options.compliance !== false ? addComplianceChecks(app) : undefined;
   acknowledgeReviewedWildcards(app);
   const code = options.code ?? FunctionBundles.build(model, app.outdir);
   writeSmokeTargets(model, app.outdir);
@@ -41,5 +44,5 @@ export function buildApp(model: AppModel, options: BuildAppOptions = {}): BuiltA
     tools: options.tools ?? toolVersions(),
     code,
   });
-  return { app, pipelineStack };
+  return { app, pipelineStack, deployChecks };
 }

@@ -8,20 +8,27 @@ import {
   type Stage,
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { DeployChecksPlugin } from './deploy-checks-plugin';
 import { AcknowledgeReviewedWildcards } from './reviewed-wildcards';
 
 /**
- * Registers the compliance gate on the App: cdk-nag's AWS Solutions and Serverless packs and
- * CloudFormation's own validation. Registered on the App, they check every stack, including
- * those inside each `Stage`. Findings land in `cdk.out/validation-report.json`; a finding fails
- * synth (`npx cdk synth` selects every stack, see cdk.json, so the CLI checks them all).
+ * Registers the compliance gate on the App: cdk-nag's AWS Solutions and Serverless packs,
+ * CloudFormation's own validation, and the deploy checks (dependency cycles and AWS limits that
+ * CloudFormation meets only at deploy time). Registered on the App, they check every stack,
+ * including those inside each `Stage`. Findings land in `cdk.out/validation-report.json`;
+ * `bin/app.ts` fails synth on any of them, whichever stacks the CLI selected.
+ *
+ * @returns the deploy-checks plugin, whose measurements say which limits are near
  */
-export function addComplianceChecks(app: App): void {
+export function addComplianceChecks(app: App): DeployChecksPlugin {
+  const deployChecks = new DeployChecksPlugin();
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new ServerlessChecks(app),
     new CloudFormationValidatePlugin(),
+    deployChecks,
   );
+  return deployChecks;
 }
 
 /**
@@ -40,6 +47,10 @@ export interface Finding {
   readonly rule: string;
   readonly severity: string;
   readonly path: string;
+  /** What is wrong, as the plugin describes it. */
+  readonly description?: string;
+  /** How to fix it, when the plugin says. */
+  readonly fix?: string;
 }
 
 /**
@@ -55,6 +66,8 @@ export function readFindings(assemblyDir: string): Finding[] {
       violations?: {
         ruleName: string;
         severity: string;
+        description?: string;
+        suggestedFix?: string;
         violatingConstructs?: { constructPath: string }[];
       }[];
     }[];
@@ -66,6 +79,8 @@ export function readFindings(assemblyDir: string): Finding[] {
         rule: v.ruleName,
         severity: v.severity,
         path: c.constructPath,
+        description: v.description,
+        fix: v.suggestedFix,
       })),
     ),
   );

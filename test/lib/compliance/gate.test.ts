@@ -4,18 +4,18 @@ import * as path from 'path';
 import { App, CfnResource } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { ApplicationStage } from '../../lib/pipeline/application-stage';
+import { ApplicationStage } from '../../../lib/pipeline/application-stage';
 import {
   acknowledgeReviewedWildcards,
   addComplianceChecks,
   readFindings,
   type Finding,
-} from '../../lib/compliance/gate';
-import { loadApp } from '../../lib/config/load';
-import { stageEnvironments } from '../../lib/config/model';
-import { FunctionBundles } from '../../lib/service/function-bundles';
-import { defaultApp } from '../helpers/default-app';
-import { cdkJsonContext, ROOT } from '../helpers/project';
+} from '../../../lib/compliance/gate';
+import { loadApp } from '../../../lib/config/load';
+import { stageEnvironments } from '../../../lib/config/model';
+import { FunctionBundles } from '../../../lib/service/function-bundles';
+import { defaultApp } from '../../helpers/default-app';
+import { cdkJsonContext, ROOT } from '../../helpers/project';
 
 test('the whole app, pipeline and every stage stack, has zero unacknowledged findings', () => {
   const s = defaultApp(); // synthesized with the gate
