@@ -68,6 +68,8 @@ export class FunctionBundles implements FunctionCode {
       external: ['@aws-sdk/*'],
       logLevel: 'warning',
       absWorkingDir: ROOT,
+      // node_modules may be a link to a shared install: keep the paths the project sees.
+      preserveSymlinks: true,
     });
     for (const key of entries.keys()) relativeSourceMap(path.join(dir, key, 'index.js.map'));
     // One hook folder per service: the same handler beside that service's checks.

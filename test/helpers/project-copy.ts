@@ -5,9 +5,12 @@ import * as path from 'path';
 import { copyProject as copyProjectTo } from '../../scripts/lib/copy-project';
 import { ROOT } from './project';
 
-/** A throw-away copy of the project, node_modules linked, for tests that change files. */
-export function copyProject(): string {
-  return copyProjectTo(ROOT, fs.mkdtempSync(path.join(os.tmpdir(), 'project-')));
+/**
+ * A throw-away copy of the project, node_modules linked, for tests that change files: in a new
+ * temporary folder, or in `dest`.
+ */
+export function copyProject(dest = fs.mkdtempSync(path.join(os.tmpdir(), 'project-'))): string {
+  return copyProjectTo(ROOT, dest);
 }
 
 export interface RunResult {
