@@ -1,5 +1,5 @@
 import { defaultApp } from '../helpers/default-app';
-import { CFN_LINT_SKIPPED, cfnLintVersion, lintErrors, templatesIn } from '../helpers/cfn-lint';
+import { cfnLintVersion, lintErrors, templatesIn } from '../helpers/cfn-lint';
 
 /**
  * AWS's own template linter (cfn-lint, the rules behind CloudFormation's checks) on every
