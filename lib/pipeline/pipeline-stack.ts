@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aw
 import { BuildSpec, ComputeType, LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
 import { PipelineType, ProviderType } from 'aws-cdk-lib/aws-codepipeline';
 import { EventField, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import {
@@ -17,11 +18,9 @@ import { applicationStageId, pipelineStageName } from '../resource-names';
 import { ApplicationStage } from './application-stage';
 import type { FunctionCode } from '../service/function-bundles';
 import { NotificationTopic } from '../monitoring/notification-topic';
+import { buildCommands } from './build-commands';
 import { smokeTestStep } from './smoke-test-step';
 import type { ToolVersions } from '../tool-versions';
-
-/** The command that synthesizes every stack and fails on any compliance finding. */
-export const SYNTH_COMMAND = "npx cdk synth '**'";
 
 export interface PipelineStackProps extends StackProps {
   readonly model: AppModel;
@@ -51,10 +50,11 @@ export class PipelineStack extends Stack {
       triggerOnPush: true,
     });
 
+    const commands = buildCommands(props.tools.cfnLint);
     const synth = new ShellStep('Synth', {
       input: source,
-      installCommands: ['npm ci'],
-      commands: ['npm test', SYNTH_COMMAND],
+      installCommands: [...commands.install],
+      commands: [...commands.build],
       primaryOutputDirectory: 'cdk.out',
     });
     this.pipeline = new CodePipeline(this, 'Pipeline', {
@@ -131,7 +131,27 @@ export class PipelineStack extends Stack {
         pushFilter: [{ branchesIncludes: [model.source.branch] }],
       },
     });
+    this.grantUseConnection(model.source.connectionArn, sourceAction.actionProperties.actionName);
     this.notifications = this.createNotifications(model);
+  }
+
+  /**
+   * CDK grants the source action `codestar-connections:UseConnection`, the action of the old
+   * service prefix. A connection created as `arn:...:codeconnections:...` is authorized as
+   * `codeconnections:UseConnection`: grant that too, on the configured ARN only.
+   */
+  private grantUseConnection(connectionArn: string, actionName: string): void {
+    if (!connectionArn.includes(':codeconnections:')) return;
+    const role = this.pipeline.pipeline.node
+      .findChild('Source')
+      .node.findChild(actionName)
+      .node.findChild('CodePipelineActionRole') as Role;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['codeconnections:UseConnection'],
+        resources: [connectionArn],
+      }),
+    );
   }
 
   /** A topic told when an execution fails and when a manual approval waits. */

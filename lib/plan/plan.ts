@@ -1,7 +1,8 @@
 import { LIVE_ALIAS } from '../resource-names';
 import { stageEnvironments, type AlarmThresholds, type AppModel, type Env } from '../config/model';
 import { strategyLabel, strategyMinutes, type DeploymentStrategy } from '../config/strategy';
-import { SYNTH_COMMAND } from '../pipeline/pipeline-stack';
+import { buildCommands } from '../pipeline/build-commands';
+import { toolVersions } from '../tool-versions';
 import { codeDeployConfig, describeCodeDeployConfig, type CodeDeployConfig } from './codedeploy';
 import { longestShift, releaseTiming, type ReleaseTiming } from './timing';
 
@@ -57,7 +58,7 @@ export function buildPlan(model: AppModel): Plan {
     pipelineName: model.pipelineName,
     source: { repository: model.source.repository, branch: model.source.branch },
     pipelineEnv: model.pipelineEnv,
-    buildCommands: ['npm ci', 'npm test', SYNTH_COMMAND],
+    buildCommands: Object.values(buildCommands(toolVersions().cfnLint)).flat(),
     stages: model.stages.map((stage) => {
       const services = stage.services.map((service) => ({
         name: service.name,

@@ -1,5 +1,5 @@
 import { defaultApp } from '../helpers/default-app';
-import { cfnLintVersion, lintErrors, templatesIn } from '../helpers/cfn-lint';
+import { cfnLintVersion, lintErrors, templatesIn } from '../../scripts/lib/cfn-lint';
 
 /**
  * AWS's own template linter (cfn-lint, the rules behind CloudFormation's checks) on every

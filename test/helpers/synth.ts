@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildApp, type BuiltApp } from '../../lib/build-app';
+import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { AppModel } from '../../lib/config/model';
+import type { FunctionCode } from '../../lib/service/function-bundles';
 import { loadApp } from '../../lib/config/load';
 import { cdkJsonContext, ROOT } from './project';
 
@@ -27,6 +29,27 @@ export function synthApp(
   const built = buildApp(model, {
     appProps: { context: cdkJsonContext(), outdir },
     compliance: gate,
+  });
+  built.app.synth();
+  return { ...built, model, outdir };
+}
+
+/**
+ * A stand-in for the bundles: every function gets the same inline code. For tests of the
+ * pipeline and of physical names, which do not need the real bundles (bundling costs seconds).
+ */
+export function inlineCode(): FunctionCode {
+  const code = () => Code.fromInline('exports.handler = async () => ({ statusCode: 200 });');
+  return { service: code, hook: code };
+}
+
+/** Synthesizes a model with inline code and no gate into a new folder; returns the assembly. */
+export function synthFast(model: AppModel): Synthesized {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-fast-'));
+  const built = buildApp(model, {
+    appProps: { context: cdkJsonContext(), outdir },
+    compliance: false,
+    code: inlineCode(),
   });
   built.app.synth();
   return { ...built, model, outdir };

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { stageEnvironments } from '../../lib/config/model';
+import { toolVersions } from '../../lib/tool-versions';
 import { defaultApp, template, type DefaultApp } from '../helpers/default-app';
 
 let s: DefaultApp;
@@ -54,13 +55,20 @@ test('runs in order: source, build, self-mutation, assets, dev, prod', () => {
   expect(stages[2].Actions[0].Name).toBe('SelfMutate');
 });
 
-test('the build runs npm ci, the tests and a synth of every stack', () => {
+test('the build installs the pinned cfn-lint, runs the tests, a synth of every stack and cfn-lint', () => {
   const synth = Object.values(t.findResources('AWS::CodeBuild::Project')).find((p) =>
     String(p.Properties.Source.BuildSpec).includes('cdk synth'),
   );
   const spec = JSON.parse(synth!.Properties.Source.BuildSpec);
-  expect(spec.phases.install.commands).toEqual(['npm ci']);
-  expect(spec.phases.build.commands).toEqual(['npm test', "npx cdk synth '**'"]);
+  expect(spec.phases.install.commands).toEqual([
+    `pip install cfn-lint==${toolVersions().cfnLint}`,
+    'npm ci',
+  ]);
+  expect(spec.phases.build.commands).toEqual([
+    'npm test',
+    "npx cdk synth '**'",
+    'npm run lint:templates',
+  ]);
 });
 
 test('self-mutation and asset publishing use the pinned CDK CLI, not npm latest', () => {
