@@ -7,8 +7,18 @@
 /** The alias that takes production traffic and that CodeDeploy shifts. */
 export const LIVE_ALIAS = 'live';
 
-/** The three alarms of every service, by kind; each rolls a deployment back. */
-export const ALARM_KINDS = ['errors', 'p99-latency', 'throttles'] as const;
+/**
+ * The alarms that judge a release of a service, by kind: they watch the version being deployed
+ * (not the alias) and are the alarms of its deployment group, so any one of them rolls the
+ * deployment back. `canary-vs-baseline` exists only where the service compares the new version
+ * with the old one.
+ */
+export const ALARM_KINDS = [
+  'canary-error-rate',
+  'canary-p99-latency',
+  'canary-throttles',
+  'canary-vs-baseline',
+] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 /** The stack outputs of a service stack, per service (see `ServiceStack`). */
@@ -42,9 +52,33 @@ export function hookFunctionName(prefix: string, service: string, phase: 'pre' |
   return `${serviceBaseName(prefix, service)}-${phase}-hook`;
 }
 
-/** `<prefix>-<service>-errors|-p99-latency|-throttles`. */
+/** `<prefix>-<service>-canary-error-rate`, ...: the alarms that judge a release. */
 export function alarmName(prefix: string, service: string, kind: AlarmKind): string {
   return `${serviceBaseName(prefix, service)}-${kind}`;
+}
+
+/**
+ * `<prefix>-<service>-fleet`: the alarm on the whole `live` alias (every version it serves).
+ * It notifies and blocks a stage from starting; it does not roll a deployment back.
+ */
+export function fleetAlarmName(prefix: string, service: string): string {
+  return `${serviceBaseName(prefix, service)}-fleet`;
+}
+
+/**
+ * `<prefix>-health`: the composite alarm of a stage in one environment, in ALARM when any
+ * service's fleet alarm is. The pipeline's stage conditions watch it.
+ */
+export function stageHealthAlarmName(prefix: string): string {
+  return `${prefix}-health`;
+}
+
+/**
+ * `<prefix>-conditions-<region>`: the role in a stage's environment that the pipeline's stage
+ * conditions use to read its alarms (IAM names are global to the account, so it names the region).
+ */
+export function conditionsRoleName(prefix: string, region: string): string {
+  return `${prefix}-conditions-${region}`;
 }
 
 /**
@@ -109,3 +143,6 @@ export function applicationStageId(
   const single = stage.waves.length === 1 && stage.waves[0].environments.length === 1;
   return single ? stage.name : `${stage.name}-${environment.name}`;
 }
+
+/** The first wave of the pipeline after asset publishing: every stage's monitoring stacks. */
+export const MONITORING_WAVE = 'Monitoring';

@@ -79,6 +79,13 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
   {
     part: 'Resource',
     pattern: /^\*$/,
+    actions: /^cloudwatch:GetMetricData$/,
+    reason:
+      'Post-traffic hook: counts the new version\'s invocations during the canary (no silent pass on a quiet canary); CloudWatch GetMetricData does not support resource-level permissions, so AWS documents Resource "*" for it. Read-only.',
+  },
+  {
+    part: 'Resource',
+    pattern: /^\*$/,
     actions: /^(cloudformation:DescribeStacks|s3:ListBucket)$/,
     reason:
       'CDK Pipelines self-mutation: the CDK CLI reads bootstrap stacks and buckets whose names it discovers at run time; read-only.',

@@ -1,15 +1,22 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { EventField, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { StageModel } from '../config/model';
+import type { EnvironmentModel, StageModel } from '../config/model';
+import { conditionsRoleName, serviceBaseName, stageTopicName } from '../resource-names';
+import { ConditionsRole } from './conditions-role';
+import { FleetHealth } from './fleet-health';
 import { NotificationTopic } from './notification-topic';
-import { serviceBaseName, stageTopicName } from '../resource-names';
 import { StageOverviewDashboard } from './stage-overview-dashboard';
 
 export interface MonitoringStackProps extends StackProps {
   /** The validated stage entry. */
   readonly stage: StageModel;
+  /** The environment of the stage this stack watches. */
+  readonly environment: EnvironmentModel;
+  /** The tools account: its pipeline's stage conditions read this stage's health alarm. */
+  readonly pipelineAccount: string;
   /**
    * Addresses told about the stage's alarms and failed deployments.
    * @default none
@@ -18,18 +25,23 @@ export interface MonitoringStackProps extends StackProps {
 }
 
 /**
- * What a stage's people watch, deployed before its services: the stage's notification topic
- * (every alarm notifies it on ALARM and OK; a failed or stopped CodeDeploy deployment, which
- * rolls back, is announced on it) and the overview dashboard of all its services. It depends on
- * no service stack: the dashboard and the deployment rule use the deterministic names only.
+ * What a stage's people and its pipeline watch, in one environment: the stage's notification
+ * topic (every alarm notifies it; a failed or stopped CodeDeploy deployment, which rolls back, is
+ * announced on it), every service's fleet alarm and the stage's health alarm, the role the
+ * pipeline's stage conditions use to read that alarm, and the overview dashboard.
+ *
+ * It depends on no service stack (everything is built from the deterministic names), so the
+ * pipeline deploys it before the stage's services, even before the stage's first release: the
+ * alarm blocker and the bake always have an alarm to read.
  */
 export class MonitoringStack extends Stack {
   readonly notifications: NotificationTopic;
+  readonly health: FleetHealth;
   readonly overview: StageOverviewDashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
-    const { stage } = props;
+    const { stage, environment } = props;
 
     this.notifications = new NotificationTopic(this, 'Notifications', {
       topicName: stageTopicName(stage.prefix),
@@ -56,11 +68,29 @@ export class MonitoringStack extends Stack {
       ),
     });
 
-    this.overview = new StageOverviewDashboard(this, 'Overview', { stage });
+    this.health = new FleetHealth(this, 'Health', {
+      stage,
+      action: new SnsAction(this.notifications.topic),
+    });
+    new ConditionsRole(this, 'Conditions', {
+      roleName: conditionsRoleName(stage.prefix, environment.region),
+      pipelineAccount: props.pipelineAccount,
+      alarms: [this.health.stageAlarm],
+    });
+
+    this.overview = new StageOverviewDashboard(this, 'Overview', {
+      stage,
+      environment,
+      alarms: [this.health.stageAlarm, ...this.health.fleetAlarms],
+    });
 
     new CfnOutput(this, 'NotificationTopicArn', {
       value: this.notifications.topic.topicArn,
       description: `Topic of ${stage.name}'s alarms and failed deployments`,
+    });
+    new CfnOutput(this, 'HealthAlarm', {
+      value: this.health.stageAlarm.alarmName,
+      description: `Composite alarm: any ${stage.name} service in ALARM on its live alias`,
     });
     new CfnOutput(this, 'OverviewDashboard', {
       value: this.overview.dashboard.dashboardName,

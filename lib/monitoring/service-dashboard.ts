@@ -1,4 +1,5 @@
 import {
+  Alarm,
   AlarmStatusWidget,
   Color,
   Dashboard,
@@ -9,7 +10,12 @@ import {
 import { Construct } from 'constructs';
 import type { ServiceModel } from '../config/model';
 import { strategyLabel } from '../config/strategy';
-import { LIVE_ALIAS, serviceBaseName, serviceDashboardName } from '../resource-names';
+import {
+  fleetAlarmName,
+  LIVE_ALIAS,
+  serviceBaseName,
+  serviceDashboardName,
+} from '../resource-names';
 import { serviceMetrics } from './service-metrics';
 
 export interface ServiceDashboardProps {
@@ -53,16 +59,22 @@ export class ServiceDashboard extends Construct {
         markdown: [
           `# ${service.name} in ${stageName}`,
           `Function \`${name}\`, alias \`${LIVE_ALIAS}\`, deployment group \`${name}\` (${strategyLabel(service.strategy)}). ` +
-            `A deployment rolls back on an error rate above ${thresholds.errorRatePercent}%, p99 above ${thresholds.p99LatencyMs} ms, or ${thresholds.maxThrottles}+ throttles/min. ` +
+            `A release is judged on the new version alone: it rolls back on an error rate above ${thresholds.errorRatePercent}%, p99 above ${thresholds.p99LatencyMs} ms, or ${thresholds.maxThrottles}+ throttles/min. ` +
             `Operate it with \`npm run ops -- status --stage ${stageName} --service ${service.name}\`.`,
         ].join('\n'),
       }),
     );
     this.dashboard.addWidgets(
       new AlarmStatusWidget({
-        title: 'Alarms (any one in ALARM rolls a deployment back)',
+        title: 'Release alarms, on the new version (any one in ALARM rolls a deployment back)',
         alarms: [...props.alarms],
-        width: 24,
+        width: 16,
+        height: 3,
+      }),
+      new AlarmStatusWidget({
+        title: 'Fleet alarm, on the whole alias (notifies, holds the stage)',
+        alarms: [Alarm.fromAlarmName(this, 'Fleet', fleetAlarmName(prefix, service.name))],
+        width: 8,
         height: 3,
       }),
     );

@@ -4,8 +4,7 @@ import type { Construct } from 'constructs';
 import { acknowledgeReviewedWildcards } from '../compliance/gate';
 import type { EnvironmentModel, ServiceModel, StageModel } from '../config/model';
 import type { FunctionCode } from '../service/function-bundles';
-import { MonitoringStack } from '../monitoring/monitoring-stack';
-import { MONITORING_ID, monitoringStackName, serviceStackName } from '../resource-names';
+import { serviceStackName } from '../resource-names';
 import { ServiceStack } from '../service/service-stack';
 
 export interface ApplicationStageProps extends StageProps {
@@ -20,20 +19,14 @@ export interface ApplicationStageProps extends StageProps {
    * @default no one outside the stage
    */
   readonly smokeTestAccount?: string;
-  /**
-   * Addresses told about the stage's alarms and failed deployments.
-   * @default none
-   */
-  readonly notificationEmails?: readonly string[];
 }
 
 /**
- * One stage entry turned into stacks in one of its environments (account and region): first a monitoring
- * stack (the stage's notification topic and overview dashboard), then a stack per service whose
- * alarms notify that topic.
+ * One stage entry's services in one of its environments (account and region): a stack per
+ * service, or per shared stack the stage entry names. Their alarms notify the stage's topic,
+ * which the stage's monitoring stack (deployed by the pipeline before any stage) holds.
  */
 export class ApplicationStage extends Stage {
-  readonly monitoringStack: MonitoringStack;
   readonly serviceStacks: readonly ServiceStack[];
 
   constructor(scope: Construct, id: string, props: ApplicationStageProps) {
@@ -47,12 +40,6 @@ export class ApplicationStage extends Stage {
       stage.smokeTests && props.smokeTestAccount
         ? new AccountPrincipal(props.smokeTestAccount)
         : undefined;
-    this.monitoringStack = new MonitoringStack(this, MONITORING_ID, {
-      stackName: monitoringStackName(stage.prefix),
-      stage,
-      notificationEmails: props.notificationEmails,
-      description: `${stage.name} monitoring: notification topic, deployment-failure rule and overview dashboard`,
-    });
     // One stack per service, or per shared stack the stage entry names, in entry order.
     const stacks = new Map<string, ServiceModel[]>();
     for (const s of stage.services) stacks.set(s.stack, [...(stacks.get(s.stack) ?? []), s]);
@@ -65,8 +52,7 @@ export class ApplicationStage extends Stage {
           code: props.code,
           services,
           smokeTestPrincipal,
-          notificationTopic: this.monitoringStack.topic,
-          description: `${services.map((s) => s.name).join(', ')} in ${stage.name}: functions, live aliases, alarms, CodeDeploy deployment groups and traffic hooks`,
+          description: `${services.map((s) => s.name).join(', ')} in ${stage.name}: functions, live aliases, release alarms, CodeDeploy deployment groups and traffic hooks`,
         }),
     );
   }

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { BuildSpec, ComputeType, LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
-import { PipelineType, ProviderType } from 'aws-cdk-lib/aws-codepipeline';
+import { type CfnPipeline, PipelineType, ProviderType } from 'aws-cdk-lib/aws-codepipeline';
 import { EventField, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -14,12 +14,14 @@ import {
 } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { stageEnvironments, type AppModel } from '../config/model';
-import { applicationStageId, pipelineStageName } from '../resource-names';
+import { applicationStageId, MONITORING_WAVE, pipelineStageName } from '../resource-names';
 import { ApplicationStage } from './application-stage';
 import type { FunctionCode } from '../service/function-bundles';
 import { NotificationTopic } from '../monitoring/notification-topic';
 import { buildCommands } from './build-commands';
+import { MonitoringStage } from './monitoring-stage';
 import { smokeTestStep } from './smoke-test-step';
+import { conditionRoleArns, waveConditions } from './stage-conditions';
 import type { ToolVersions } from '../tool-versions';
 
 export interface PipelineStackProps extends StackProps {
@@ -39,6 +41,8 @@ export interface PipelineStackProps extends StackProps {
 export class PipelineStack extends Stack {
   readonly pipeline: CodePipeline;
   readonly stages: readonly ApplicationStage[];
+  /** One per environment of every stage, deployed in the first wave. */
+  readonly monitoringStages: readonly MonitoringStage[];
   readonly notifications: NotificationTopic;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -84,6 +88,26 @@ export class PipelineStack extends Stack {
       },
     });
 
+    // Every stage's monitoring first, in every environment: the stage conditions below read its
+    // health alarm, which must exist before a stage's first release.
+    const monitoring = this.pipeline.addWave(MONITORING_WAVE);
+    this.monitoringStages = model.stages.flatMap((stage) =>
+      stageEnvironments(stage).map((environment) => {
+        const monitoringStage = new MonitoringStage(
+          this,
+          `${applicationStageId(stage, environment)}-monitoring`,
+          {
+            stage,
+            environment,
+            pipelineAccount: model.pipelineEnv.account,
+            notificationEmails: model.notificationEmails,
+          },
+        );
+        monitoring.addStage(monitoringStage);
+        return monitoringStage;
+      }),
+    );
+
     const stages: ApplicationStage[] = [];
     for (const stage of model.stages) {
       for (const wave of stage.waves) {
@@ -107,7 +131,6 @@ export class PipelineStack extends Stack {
               environment,
               code: props.code,
               smokeTestAccount: model.pipelineEnv.account,
-              notificationEmails: model.notificationEmails,
             }),
         );
         if (appStages.length === 1 && stage.waves.length === 1) {
@@ -132,7 +155,35 @@ export class PipelineStack extends Stack {
       },
     });
     this.grantUseConnection(model.source.connectionArn, sourceAction.actionProperties.actionName);
+    this.addStageConditions(model);
     this.notifications = this.createNotifications(model);
+  }
+
+  /**
+   * The stage conditions (deployment window, alarm blocker, bake) of every wave, added to the
+   * synthesized pipeline: CDK Pipelines does not expose CodePipeline's stage conditions, so they
+   * are set on the pipeline resource by the stage's name. The pipeline's role may assume the
+   * role in each environment that reads the health alarm.
+   */
+  private addStageConditions(model: AppModel): void {
+    const cfn = this.pipeline.pipeline.node.defaultChild as CfnPipeline;
+    const names = this.pipeline.pipeline.stages.map((s) => s.stageName);
+    for (const stage of model.stages) {
+      for (const wave of stage.waves) {
+        const conditions = waveConditions(stage, wave);
+        const index = names.indexOf(pipelineStageName(stage, wave));
+        if (index < 0) throw new Error(`no pipeline stage ${pipelineStageName(stage, wave)}`);
+        for (const [key, value] of Object.entries(conditions)) {
+          if (value) cfn.addPropertyOverride(`Stages.${index}.${key}`, value);
+        }
+      }
+    }
+    const roles = model.stages.flatMap(conditionRoleArns);
+    if (roles.length > 0) {
+      this.pipeline.pipeline.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [...new Set(roles)] }),
+      );
+    }
   }
 
   /**

@@ -1,22 +1,18 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  MathExpression,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { LambdaDeploymentGroup, type ILambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
-import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IPrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, type IFunction, type Version } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceModel } from '../config/model';
+import { ServiceDashboard } from '../monitoring/service-dashboard';
+import { hookFunctionName, LIVE_ALIAS, serviceBaseName } from '../resource-names';
 import { CompliantFunction } from './compliant-function';
 import type { FunctionCode } from './function-bundles';
-import { alarmName, hookFunctionName, LIVE_ALIAS, serviceBaseName } from '../resource-names';
-import { ServiceDashboard } from '../monitoring/service-dashboard';
+import { ReleaseAlarms } from './release-alarms';
 import { TrafficHook } from './traffic-hook';
 
 export interface CanaryServiceProps {
@@ -39,7 +35,7 @@ export interface CanaryServiceProps {
    */
   readonly smokeTestPrincipal?: IPrincipal;
   /**
-   * The topic every alarm notifies when it goes into ALARM and when it returns to OK.
+   * The topic the release alarms notify when they go into ALARM and when they return to OK.
    * @default alarms notify no one (they still roll deployments back)
    */
   readonly notificationTopic?: ITopic;
@@ -47,10 +43,11 @@ export interface CanaryServiceProps {
 
 /**
  * One service, deployed safely: a function whose every version is published and retained, a
- * `live` alias, alarms on the alias (errors, p99 duration, throttles), and a CodeDeploy
- * deployment group that shifts the alias with the stage's strategy, runs the synthetic checks
- * in a pre- and a post-traffic hook, and rolls back on a failed hook, a stop or an alarm. The
- * alarms notify the stage's topic, and the service has its own dashboard.
+ * `live` alias, the alarms that judge a release on the new version alone, and a CodeDeploy
+ * deployment group that shifts the alias with the stage's strategy, runs the synthetic checks in
+ * a pre- and a post-traffic hook, and rolls back on a failed hook, a stop or one of those alarms.
+ * The service's fleet alarm (the whole alias) lives in the stage's monitoring stack: it notifies
+ * and blocks a stage from starting, it does not judge a release.
  */
 export class CanaryService extends Construct {
   /** The service definition, resolved for the stage. */
@@ -58,6 +55,7 @@ export class CanaryService extends Construct {
   readonly function: IFunction;
   readonly version: Version;
   readonly alias: Alias;
+  /** The release alarms: the deployment group's, on the new version. */
   readonly alarms: readonly Alarm[];
   readonly deploymentGroup: LambdaDeploymentGroup;
   readonly preTrafficHook: TrafficHook;
@@ -92,14 +90,12 @@ export class CanaryService extends Construct {
     this.alias = new Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS, version: this.version });
     if (props.smokeTestPrincipal) this.alias.grantInvoke(props.smokeTestPrincipal);
 
-    this.alarms = this.createAlarms(prefix, service);
-    if (props.notificationTopic) {
-      const action = new SnsAction(props.notificationTopic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
+    this.alarms = new ReleaseAlarms(this, 'ReleaseAlarms', {
+      service,
+      prefix,
+      version: this.version,
+      action: props.notificationTopic ? new SnsAction(props.notificationTopic) : undefined,
+    }).alarms;
     this.dashboard = new ServiceDashboard(this, 'Dashboard', {
       stageName,
       prefix,
@@ -133,6 +129,7 @@ export class CanaryService extends Construct {
       invokeArn: aliasArn,
       code: props.code.hook(service.name),
       deadLetterQueue: props.deadLetterQueue,
+      evidence: { minInvocations: service.canary.minInvocations, onQuiet: service.canary.onQuiet },
     });
 
     this.deploymentGroup = new LambdaDeploymentGroup(this, 'DeploymentGroup', {
@@ -149,48 +146,19 @@ export class CanaryService extends Construct {
       reason:
         'LambdaDeploymentGroup always attaches this AWS-managed service-role policy; it is the narrowest one AWS publishes for CodeDeploy on Lambda (read alarms, update aliases), and AWS keeps it in step with the service.',
     });
-  }
-
-  private createAlarms(prefix: string, service: ServiceModel): Alarm[] {
-    const period = Duration.minutes(1);
-    // No data means no traffic, not a failure: a quiet canary window must not roll back.
-    const treatMissingData = TreatMissingData.NOT_BREACHING;
-    return [
-      new Alarm(this, 'ErrorsAlarm', {
-        alarmName: alarmName(prefix, service.name, 'errors'),
-        alarmDescription: `${service.name}: error rate above ${service.alarms.errorRatePercent}% in a minute of ${service.alarms.minInvocationsPerMinute} or more invocations on the ${LIVE_ALIAS} alias; rolls back a deployment in progress`,
-        metric: new MathExpression({
-          expression: `IF(inv >= ${service.alarms.minInvocationsPerMinute}, 100 * err / inv, 0)`,
-          usingMetrics: {
-            inv: this.alias.metricInvocations({ period, statistic: 'Sum' }),
-            err: this.alias.metricErrors({ period, statistic: 'Sum' }),
-          },
-          period,
+    // The post-traffic hook reads which version its deployment shifts to, and since when, to
+    // count the new version's invocations (no silent pass on a quiet canary).
+    if (service.canary.minInvocations > 0) {
+      this.postTrafficHook.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: [
+            'codedeploy:GetDeployment',
+            'codedeploy:ListDeploymentTargets',
+            'codedeploy:BatchGetDeploymentTargets',
+          ],
+          resources: [this.deploymentGroup.deploymentGroupArn],
         }),
-        threshold: service.alarms.errorRatePercent,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData,
-      }),
-      new Alarm(this, 'LatencyAlarm', {
-        alarmName: alarmName(prefix, service.name, 'p99-latency'),
-        alarmDescription: `${service.name}: p99 duration above ${service.alarms.p99LatencyMs} ms for 2 of 3 minutes; rolls back a deployment in progress`,
-        metric: this.alias.metricDuration({ period, statistic: 'p99' }),
-        threshold: service.alarms.p99LatencyMs,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData,
-      }),
-      new Alarm(this, 'ThrottlesAlarm', {
-        alarmName: alarmName(prefix, service.name, 'throttles'),
-        alarmDescription: `${service.name}: ${service.alarms.maxThrottles} or more throttles in a minute; rolls back a deployment in progress`,
-        metric: this.alias.metricThrottles({ period, statistic: 'Sum' }),
-        threshold: service.alarms.maxThrottles,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData,
-      }),
-    ];
+      );
+    }
   }
 }

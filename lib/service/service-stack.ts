@@ -1,6 +1,14 @@
-import { CfnOutput, CfnResource, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  CfnResource,
+  Duration,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { MAX_RESOURCES_PER_STACK } from '../config/grouping';
@@ -8,7 +16,7 @@ import type { ServiceModel } from '../config/model';
 import { CanaryService } from './canary-service';
 import { deploymentConfigFor } from './deployment-config';
 import type { FunctionCode } from './function-bundles';
-import { pascal, serviceOutputKey, type ServiceOutput } from '../resource-names';
+import { pascal, serviceOutputKey, stageTopicName, type ServiceOutput } from '../resource-names';
 
 export interface ServiceStackProps extends StackProps {
   readonly stageName: string;
@@ -20,11 +28,6 @@ export interface ServiceStackProps extends StackProps {
   readonly services: readonly ServiceModel[];
   /** @default none */
   readonly smokeTestPrincipal?: IPrincipal;
-  /**
-   * The topic every alarm notifies on ALARM and on OK.
-   * @default alarms notify no one (they still roll deployments back)
-   */
-  readonly notificationTopic?: ITopic;
 }
 
 /**
@@ -50,6 +53,17 @@ export class ServiceStack extends Stack {
         "This queue is itself the dead-letter queue and on-failure destination of the stack's functions; nothing consumes it, operators inspect it, so a redrive target would never receive a message.",
     });
 
+    // The stage's topic, by its name: its monitoring stack is deployed before this one, and a
+    // name (not a cross-stack reference) keeps the two stacks independent.
+    const notificationTopic = Topic.fromTopicArn(
+      this,
+      'StageTopic',
+      this.formatArn({
+        service: 'sns',
+        resource: stageTopicName(props.prefix),
+        arnFormat: ArnFormat.NO_RESOURCE_NAME,
+      }),
+    );
     const aliasArnOutputs = new Map<string, CfnOutput>();
     this.services = props.services.map((service) => {
       const canary = new CanaryService(this, pascal(service.name), {
@@ -60,7 +74,7 @@ export class ServiceStack extends Stack {
         deploymentConfig: deploymentConfigFor(this, service.strategy),
         deadLetterQueue,
         smokeTestPrincipal: props.smokeTestPrincipal,
-        notificationTopic: props.notificationTopic,
+        notificationTopic,
       });
       const output = (name: ServiceOutput, value: string, description: string) =>
         new CfnOutput(this, serviceOutputKey(service.name, name), { value, description });

@@ -3,6 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Code, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { CanaryJudgement } from '../config/model';
 import { CompliantFunction } from './compliant-function';
 
 /** A hook's own time limit: enough for the checks (the service's timeout is at most a minute)
@@ -32,6 +33,12 @@ export interface TrafficHookProps {
    */
   readonly code: Code;
   readonly deadLetterQueue: IQueue;
+  /**
+   * Post-traffic only: the invocations of the new version the canary window must have seen,
+   * and what to do when it saw fewer (see `CanaryJudgement`).
+   * @default no minimum
+   */
+  readonly evidence?: Pick<CanaryJudgement, 'minInvocations' | 'onQuiet'>;
 }
 
 /**
@@ -57,11 +64,27 @@ export class TrafficHook extends Construct {
         TARGET_FUNCTION_NAME: props.targetFunctionName,
         TARGET_QUALIFIER: props.qualifier,
         POWERTOOLS_SERVICE_NAME: 'traffic-hook',
+        ...(props.evidence && props.evidence.minInvocations > 0
+          ? {
+              MIN_INVOCATIONS: String(props.evidence.minInvocations),
+              ON_QUIET: props.evidence.onQuiet,
+            }
+          : {}),
       },
     });
     fn.function.addToRolePolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.invokeArn] }),
     );
+    if (props.evidence && props.evidence.minInvocations > 0) {
+      // GetMetricData has no resource-level permissions: AWS documents Resource "*" for it.
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'ReadInvocationMetrics',
+          actions: ['cloudwatch:GetMetricData'],
+          resources: ['*'],
+        }),
+      );
+    }
     this.function = fn.function;
   }
 }

@@ -1,41 +1,51 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CloudAssembly, type CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
-import type { AppModel } from '../../lib/config/model';
+import {
+  CloudAssembly,
+  type CloudFormationStackArtifact,
+  type NestedCloudAssemblyArtifact,
+} from 'aws-cdk-lib/cx-api';
+import type { AppModel, EnvironmentModel, StageModel } from '../../lib/config/model';
 import { loadApp } from '../../lib/config/load';
-import { MONITORING_ID } from '../../lib/resource-names';
+import { applicationStageId } from '../../lib/resource-names';
 import { ROOT } from './project';
 
 /** The variables through which test/jest/global-setup.ts tells the tests about its synth. */
 export const DEFAULT_APP = { dir: 'DEFAULT_APP_DIR', pid: 'DEFAULT_APP_SYNTH_PID' } as const;
 
-/** One stage of the pipeline, read back from its nested cloud assembly. */
-export interface AssembledStage {
-  readonly stageName: string;
-  /** The stage's monitoring stack. */
+/** One stage in one of its environments, read back from the cloud assembly. */
+export interface AssembledEnvironment {
+  readonly stage: StageModel;
+  readonly environment: EnvironmentModel;
+  /** The stage's monitoring stack there (deployed by the pipeline before any stage). */
   readonly monitoringStack: CloudFormationStackArtifact;
-  /** Every other stack of the stage, in the order the stage adds them. */
+  /** The stage's service stacks there, in the order the stage adds them. */
   readonly serviceStacks: readonly CloudFormationStackArtifact[];
 }
 
-/** The project's app as `cdk synth` writes it, with the model it was built from. */
-export interface DefaultApp {
+/** An app as `cdk synth` writes it, with the model it was built from. */
+export interface AssembledApp {
   readonly model: AppModel;
   /** The cloud assembly, with the gate's `validation-report.json`. */
   readonly outdir: string;
+  readonly pipelineStack: CloudFormationStackArtifact;
+  /** Every stage in every environment, in pipeline order. */
+  readonly environments: readonly AssembledEnvironment[];
+}
+
+/** The project's app as the globalSetup synthesized it, with the gate. */
+export interface DefaultApp extends AssembledApp {
   /** What `app.synth()` threw, if it did after writing the assembly (a finding of the gate). */
   readonly synthError?: string;
-  readonly pipelineStack: CloudFormationStackArtifact;
-  /** One per stage entry, in pipeline order. */
-  readonly stages: readonly AssembledStage[];
 }
 
 /**
  * The project's own app, synthesized once per jest run with the compliance gate (jest's
  * globalSetup starts it), read from its cloud assembly; waits for that synth to finish. Tests
  * of the app read it rather than synthesizing it themselves: loading aws-cdk-lib and
- * synthesizing costs seconds per test file.
+ * synthesizing costs seconds per test file. Whatever the user's configuration holds, these
+ * tests must hold: they loop over its stages, environments and services.
  */
 export function defaultApp(): DefaultApp {
   const dir = process.env[DEFAULT_APP.dir];
@@ -45,24 +55,37 @@ export function defaultApp(): DefaultApp {
   if (!fs.existsSync(path.join(outdir, 'manifest.json'))) {
     throw new Error(`synthesizing the app failed:\n${error}`);
   }
+  return { ...readAssembly(loadApp(ROOT), outdir), synthError: error };
+}
+
+/** Reads an app synthesized from `model` into `outdir`. */
+export function readAssembly(model: AppModel, outdir: string): AssembledApp {
   const assembly = new CloudAssembly(outdir);
-  const model = loadApp(ROOT);
-  const stages = assembly.nestedAssemblies.map((nested) => {
-    const stacks = nested.nestedAssembly.stacks;
-    const monitoring = stacks.filter((st) => constructId(st) === MONITORING_ID);
-    if (monitoring.length !== 1) throw new Error(`${nested.displayName}: no monitoring stack`);
-    return {
-      stageName: lastPart(nested.displayName),
-      monitoringStack: monitoring[0],
-      serviceStacks: stacks.filter((st) => st !== monitoring[0]),
-    };
-  });
+  const nested = (id: string): NestedCloudAssemblyArtifact => {
+    const found = assembly.nestedAssemblies.find((n) => lastPart(n.displayName) === id);
+    if (!found) throw new Error(`no nested assembly ${id} in ${outdir}`);
+    return found;
+  };
+  const environments = model.stages.flatMap((stage) =>
+    stage.waves.flatMap((wave) =>
+      wave.environments.map((environment) => {
+        const id = applicationStageId(stage, environment);
+        const monitoring = nested(`${id}-monitoring`).nestedAssembly.stacks;
+        if (monitoring.length !== 1) throw new Error(`${id}-monitoring: not one stack`);
+        return {
+          stage,
+          environment,
+          monitoringStack: monitoring[0],
+          serviceStacks: nested(id).nestedAssembly.stacks,
+        };
+      }),
+    ),
+  );
   return {
     model,
     outdir,
-    synthError: error,
     pipelineStack: assembly.getStackByName(`${model.pipelineName}-pipeline`),
-    stages,
+    environments,
   };
 }
 

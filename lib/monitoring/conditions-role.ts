@@ -1,0 +1,36 @@
+import { AccountPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+
+export interface ConditionsRoleProps {
+  /** Physical role name, known to the pipeline before the role exists. */
+  readonly roleName: string;
+  /** The tools account, whose pipeline evaluates the stage conditions. */
+  readonly pipelineAccount: string;
+  /** The alarms the conditions read. */
+  readonly alarms: readonly IAlarm[];
+}
+
+/**
+ * The role CodePipeline's stage conditions assume in a stage's account to read its health alarm:
+ * trusted by the pipeline's account only, allowed to describe those alarms and nothing else.
+ */
+export class ConditionsRole extends Construct {
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: ConditionsRoleProps) {
+    super(scope, id);
+    this.role = new Role(this, 'Role', {
+      roleName: props.roleName,
+      assumedBy: new AccountPrincipal(props.pipelineAccount),
+      description:
+        "Assumed by the delivery pipeline's stage conditions (alarm blocker, bake) to read this stage's health alarm",
+    });
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+        resources: props.alarms.map((a) => a.alarmArn),
+      }),
+    );
+  }
+}

@@ -1,0 +1,247 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { MAX_ALARMS_PER_WIDGET } from '../../lib/monitoring/stage-overview-dashboard';
+import {
+  conditionsRoleName,
+  fleetAlarmName,
+  overviewDashboardName,
+  serviceBaseName,
+  serviceDashboardName,
+  stageHealthAlarmName,
+  stageTopicName,
+} from '../../lib/resource-names';
+import { defaultApp, template, type AssembledEnvironment } from '../helpers/default-app';
+import { ofType, resourcesOf } from '../helpers/deployed-service';
+
+/**
+ * What people and the pipeline watch, in every environment of every stage of the project's own
+ * configuration: the topic, the fleet alarms and the stage's health alarm, the role the stage
+ * conditions read it with, and the dashboards.
+ */
+let environments: readonly AssembledEnvironment[];
+let pipelineAccount: string;
+
+beforeAll(() => {
+  const app = defaultApp();
+  environments = app.environments;
+  pipelineAccount = app.model.pipelineEnv.account;
+});
+
+const each = (check: (e: AssembledEnvironment, monitoring: Template) => void) => () => {
+  expect(environments.length).toBeGreaterThan(0);
+  for (const e of environments) check(e, template(e.monitoringStack));
+};
+
+interface Widget {
+  type: string;
+  properties: { title?: string; alarms?: string[]; metrics?: unknown[][]; markdown?: string };
+}
+
+/** A dashboard's widgets, with each reference replaced by its logical id in angle brackets. */
+function widgetsOf(body: unknown): Widget[] {
+  const text = (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join']
+    ? (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+        .map((p) =>
+          typeof p === 'string'
+            ? p
+            : `<${(p as { Ref?: string; 'Fn::GetAtt'?: string[] }).Ref ?? (p as { 'Fn::GetAtt': string[] })['Fn::GetAtt'].join('.')}>`,
+        )
+        .join('')
+    : String(body);
+  return JSON.parse(text).widgets;
+}
+
+test(
+  "each environment's topic is encrypted with a rotated key and refuses publishing without TLS",
+  each(({ stage }, monitoring) => {
+    const [[keyId, key]] = ofType(monitoring.toJSON().Resources, 'AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const [[topicId, topic]] = ofType(monitoring.toJSON().Resources, 'AWS::SNS::Topic');
+    expect(topic.Properties.TopicName).toBe(stageTopicName(stage.prefix));
+    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    monitoring.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      },
+    });
+    const keyStatements = JSON.stringify(key.Properties.KeyPolicy.Statement);
+    expect(keyStatements).toContain('cloudwatch.amazonaws.com');
+    expect(keyStatements).toContain('events.amazonaws.com');
+  }),
+);
+
+test(
+  'each service has a fleet alarm on its whole alias that notifies and is in no deployment group',
+  each(({ stage, serviceStacks }, monitoring) => {
+    const alarms = ofType(monitoring.toJSON().Resources, 'AWS::CloudWatch::Alarm');
+    const [[topicId]] = ofType(monitoring.toJSON().Resources, 'AWS::SNS::Topic');
+    expect(alarms.map(([, a]) => a.Properties.AlarmName).sort()).toEqual(
+      stage.services.map((x) => fleetAlarmName(stage.prefix, x.name)).sort(),
+    );
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+      const metrics = alarm.Properties.Metrics.filter(
+        (m: { MetricStat?: unknown }) => m.MetricStat,
+      );
+      for (const m of metrics) {
+        const names = m.MetricStat.Metric.Dimensions.map((d: { Name: string }) => d.Name);
+        expect(names.sort()).toEqual(['FunctionName', 'Resource']);
+      }
+    }
+    const fleet = new Set(alarms.map(([, a]) => a.Properties.AlarmName));
+    for (const stack of serviceStacks) {
+      for (const [, group] of ofType(resourcesOf(stack), 'AWS::CodeDeploy::DeploymentGroup')) {
+        const names = group.Properties.AlarmConfiguration.Alarms.map(
+          (a: { Name: { Ref: string } }) => resourcesOf(stack)[a.Name.Ref].Properties.AlarmName,
+        );
+        for (const name of names) expect(fleet.has(name)).toBe(false);
+      }
+    }
+  }),
+);
+
+test(
+  "the stage's health alarm fires when any fleet alarm does, within a composite's 100 children",
+  each(({ stage }, monitoring) => {
+    const composites = ofType(monitoring.toJSON().Resources, 'AWS::CloudWatch::CompositeAlarm');
+    const top = composites.find(
+      ([, c]) => c.Properties.AlarmName === stageHealthAlarmName(stage.prefix),
+    );
+    expect(top).toBeDefined();
+    const rule = JSON.stringify(composites.map(([, c]) => c.Properties.AlarmRule));
+    const alarms = ofType(monitoring.toJSON().Resources, 'AWS::CloudWatch::Alarm');
+    for (const [id] of alarms) expect(rule).toContain(id);
+    for (const [, c] of composites) {
+      const children = JSON.stringify(c.Properties.AlarmRule).match(/ALARM\(/g) ?? [];
+      expect(children.length).toBeLessThanOrEqual(100);
+    }
+  }),
+);
+
+test(
+  "the pipeline's account, and only it, may read the health alarm through the conditions role",
+  each(({ stage, environment }, monitoring) => {
+    const [[, role]] = ofType(monitoring.toJSON().Resources, 'AWS::IAM::Role').filter(
+      ([, r]) => r.Properties.RoleName === conditionsRoleName(stage.prefix, environment.region),
+    );
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust).toHaveLength(1);
+    expect(trust[0].Action).toBe('sts:AssumeRole');
+    expect(JSON.stringify(trust[0].Principal)).toContain(`:iam::${pipelineAccount}:root`);
+    const [[, policy]] = ofType(monitoring.toJSON().Resources, 'AWS::IAM::Policy');
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action.sort()).toEqual([
+      'cloudwatch:DescribeAlarmHistory',
+      'cloudwatch:DescribeAlarms',
+    ]);
+    expect(JSON.stringify(statements[0].Resource)).not.toContain('*');
+  }),
+);
+
+test(
+  "release alarms notify the stage's topic, by its name",
+  each(({ stage, environment, serviceStacks }) => {
+    const topic = `arn:aws:sns:${environment.region}:${environment.account}:${stageTopicName(stage.prefix)}`;
+    for (const stack of serviceStacks) {
+      const alarms = ofType(resourcesOf(stack), 'AWS::CloudWatch::Alarm');
+      expect(alarms.length).toBeGreaterThan(0);
+      for (const [, alarm] of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([topic]);
+        expect(alarm.Properties.OKActions).toEqual([topic]);
+      }
+    }
+  }),
+);
+
+test(
+  "a failed or stopped deployment of any of the stage's groups is announced on the topic",
+  each(({ stage }, monitoring) => {
+    const [[topicId]] = ofType(monitoring.toJSON().Resources, 'AWS::SNS::Topic');
+    monitoring.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.codedeploy'],
+        'detail-type': ['CodeDeploy Deployment State-change Notification'],
+        detail: {
+          state: ['FAILURE', 'STOP'],
+          deploymentGroup: stage.services.map((x) => serviceBaseName(stage.prefix, x.name)),
+        },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: topicId }, DeadLetterConfig: Match.anyValue() })],
+    });
+  }),
+);
+
+test(
+  'the overview shows the health and fleet alarms in widgets of at most 100, and one search per graph',
+  each(({ stage }, monitoring) => {
+    const [[, dashboard]] = ofType(monitoring.toJSON().Resources, 'AWS::CloudWatch::Dashboard');
+    expect(dashboard.Properties.DashboardName).toBe(overviewDashboardName(stage.prefix));
+    const widgets = widgetsOf(dashboard.Properties.DashboardBody);
+    const alarmWidgets = widgets.filter((w) => w.type === 'alarm');
+    const shown = alarmWidgets.flatMap((w) => w.properties.alarms!);
+    expect(shown).toHaveLength(stage.services.length + 1);
+    for (const w of alarmWidgets) {
+      expect(w.properties.alarms!.length).toBeLessThanOrEqual(MAX_ALARMS_PER_WIDGET);
+    }
+    for (const graph of widgets.filter((w) => w.type === 'metric')) {
+      expect(graph.properties.metrics).toHaveLength(1);
+      expect(JSON.stringify(graph.properties.metrics)).toContain('SEARCH(');
+    }
+    const text = widgets.find((w) => w.type === 'text')!.properties.markdown!;
+    for (const svc of stage.services) {
+      expect(text).toContain(`#dashboards:name=${serviceDashboardName(stage.prefix, svc.name)}`);
+    }
+  }),
+);
+
+test(
+  'each service has its dashboard: its release alarms, errors against invocations, latency, throttles, versions',
+  each(({ stage, serviceStacks }) => {
+    for (const stack of serviceStacks) {
+      const resources = resourcesOf(stack);
+      const dashboards = ofType(resources, 'AWS::CloudWatch::Dashboard');
+      const groups = ofType(resources, 'AWS::CodeDeploy::DeploymentGroup');
+      expect(dashboards).toHaveLength(groups.length);
+      for (const [, dashboard] of dashboards) {
+        const name = String(dashboard.Properties.DashboardName);
+        expect(stage.services.map((x) => serviceDashboardName(stage.prefix, x.name))).toContain(
+          name,
+        );
+        const widgets = widgetsOf(dashboard.Properties.DashboardBody);
+        const titles = widgets.map((w) => w.properties.title);
+        expect(titles).toEqual(
+          expect.arrayContaining([
+            'Errors against invocations',
+            'Duration p50 / p90 / p99',
+            'Throttles',
+            'Invocations by version (canary traffic split)',
+          ]),
+        );
+      }
+    }
+  }),
+);
+
+test('every configured address, and no other, is subscribed to each topic', () => {
+  const emails = defaultApp().model.notificationEmails;
+  for (const e of environments) {
+    const subscriptions = ofType(
+      template(e.monitoringStack).toJSON().Resources,
+      'AWS::SNS::Subscription',
+    );
+    expect(subscriptions.map(([, x]) => x.Properties.Endpoint).sort()).toEqual([...emails].sort());
+  }
+});

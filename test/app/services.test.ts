@@ -1,0 +1,302 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { referencesIn } from '../../lib/compliance/template-text';
+import type { ServiceModel, StageModel } from '../../lib/config/model';
+import { codeDeployConfig } from '../../lib/plan/codedeploy';
+import {
+  ALARM_KINDS,
+  alarmName,
+  SERVICE_OUTPUTS,
+  serviceOutputKey,
+} from '../../lib/resource-names';
+import { defaultApp, type AssembledEnvironment } from '../helpers/default-app';
+import {
+  alarmMetrics,
+  deployedServices,
+  resourcesOf,
+  statementsOf,
+  type DeployedService,
+  type Resources,
+} from '../helpers/deployed-service';
+
+/**
+ * Every service of the project's own configuration, in every stage and environment, deploys the
+ * safe way. These hold for any valid configuration: they loop over what the user has.
+ */
+interface Case {
+  readonly where: string;
+  readonly stage: StageModel;
+  readonly model: ServiceModel;
+  readonly deployed: DeployedService;
+  readonly resources: Resources;
+  readonly outputs: Record<string, unknown>;
+}
+
+const cases: Case[] = [];
+let outdir: string;
+
+beforeAll(() => {
+  const app = defaultApp();
+  outdir = app.outdir;
+  for (const env of app.environments) cases.push(...casesOf(env));
+});
+
+function casesOf({ stage, environment, serviceStacks }: AssembledEnvironment): Case[] {
+  return serviceStacks.flatMap((stack) => {
+    const resources = resourcesOf(stack);
+    return deployedServices(resources, stage.prefix).map((deployed) => ({
+      where: `${stage.name}/${environment.name}/${deployed.name}`,
+      stage,
+      model: stage.services.find((s) => s.name === deployed.name)!,
+      deployed,
+      resources,
+      outputs: stack.template.Outputs ?? {},
+    }));
+  });
+}
+
+const each = (check: (c: Case) => void) => () => {
+  expect(cases.length).toBeGreaterThan(0);
+  for (const c of cases) check(c);
+};
+
+test('every service of every stage is deployed in every environment of the stage, once', () => {
+  const app = defaultApp();
+  for (const env of app.environments) {
+    const names = casesOf(env).map((c) => c.deployed.name);
+    expect({ env: env.environment.name, names: names.sort() }).toEqual({
+      env: env.environment.name,
+      names: env.stage.services.map((s) => s.name).sort(),
+    });
+  }
+});
+
+test(
+  'the function runs on Node.js 24 with its settings, tracing, JSON logs and a dead-letter queue',
+  each(({ stage, model, deployed }) => {
+    const p = deployed.function.Properties;
+    expect(p.FunctionName).toBe(`${stage.prefix}-${model.name}`);
+    expect(p.Runtime).toBe('nodejs24.x');
+    expect(p.MemorySize).toBe(model.memoryMb);
+    expect(p.Timeout).toBe(model.timeoutSeconds);
+    expect(p.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(p.LoggingConfig.LogFormat).toBe('JSON');
+    expect(p.DeadLetterConfig.TargetArn).toBeDefined();
+    for (const [key, value] of Object.entries(model.environment)) {
+      expect(p.Environment.Variables[key]).toBe(value);
+    }
+  }),
+);
+
+test(
+  'a retained version behind a live alias whose update names both hooks and the group',
+  each(({ deployed }) => {
+    expect(deployed.version.DeletionPolicy).toBe('Retain');
+    expect(deployed.version.UpdateReplacePolicy).toBe('Retain');
+    expect(deployed.alias.Properties.Name).toBe('live');
+    const update = deployed.alias.UpdatePolicy.CodeDeployLambdaAliasUpdate;
+    expect(update.DeploymentGroupName).toEqual({ Ref: deployed.groupId });
+    expect(deployed.preHookId).toMatch(/PreTrafficHook/);
+    expect(deployed.postHookId).toMatch(/PostTrafficHook/);
+  }),
+);
+
+test(
+  "the deployment group shifts traffic with the service's strategy and rolls back on failure, stop and alarm",
+  each(({ model, deployed, resources }) => {
+    const g = deployed.group.Properties;
+    const expected = codeDeployConfig(model.strategy);
+    if ('name' in expected) expect(g.DeploymentConfigName).toBe(expected.name);
+    else {
+      const config = resources[g.DeploymentConfigName.Ref].Properties;
+      expect(config.TrafficRoutingConfig).toEqual(expected.trafficRouting);
+    }
+    expect(g.DeploymentStyle).toEqual({
+      DeploymentType: 'BLUE_GREEN',
+      DeploymentOption: 'WITH_TRAFFIC_CONTROL',
+    });
+    expect(g.AutoRollbackConfiguration.Enabled).toBe(true);
+    expect(new Set(g.AutoRollbackConfiguration.Events)).toEqual(
+      new Set(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM']),
+    );
+    expect(g.AlarmConfiguration.Enabled).toBe(true);
+  }),
+);
+
+test(
+  "the group's alarms judge the new version only: every metric they read names it, none is alias-wide",
+  each(({ stage, model, deployed }) => {
+    const names = Object.values(deployed.alarms).map((a) => a.Properties.AlarmName);
+    const kinds = ALARM_KINDS.filter(
+      (k) => k !== 'canary-vs-baseline' || model.canary.baselineMarginPercent !== undefined,
+    );
+    expect(names.sort()).toEqual(kinds.map((k) => alarmName(stage.prefix, model.name, k)).sort());
+    for (const alarm of Object.values(deployed.alarms)) {
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+      const versioned = alarmMetrics(alarm).filter((m) =>
+        m.Dimensions.some((d) => d.Name === 'ExecutedVersion'),
+      );
+      expect(versioned.length).toBeGreaterThan(0);
+      for (const m of versioned) {
+        const version = m.Dimensions.find((d) => d.Name === 'ExecutedVersion')!.Value;
+        expect(version).toEqual({ 'Fn::GetAtt': [deployed.versionId, 'Version'] });
+        expect(m.Period).toBe(60);
+      }
+      // The baseline comparison also reads the alias as a whole, to subtract the new version.
+      if (!String(alarm.Properties.AlarmName).endsWith('canary-vs-baseline')) {
+        expect(versioned).toHaveLength(alarmMetrics(alarm).length);
+      }
+    }
+  }),
+);
+
+test(
+  "with the service's thresholds",
+  each(({ stage, model, deployed }) => {
+    const byName = (kind: (typeof ALARM_KINDS)[number]) =>
+      Object.values(deployed.alarms).find(
+        (a) => a.Properties.AlarmName === alarmName(stage.prefix, model.name, kind),
+      )!.Properties;
+    expect(byName('canary-error-rate').Threshold).toBe(model.alarms.errorRatePercent);
+    expect(byName('canary-p99-latency').Threshold).toBe(model.alarms.p99LatencyMs);
+    expect(byName('canary-p99-latency').ExtendedStatistic).toBe('p99');
+    expect(byName('canary-throttles').Threshold).toBe(model.alarms.maxThrottles);
+    if (model.canary.baselineMarginPercent !== undefined) {
+      expect(byName('canary-vs-baseline').Threshold).toBe(model.canary.baselineMarginPercent);
+    }
+  }),
+);
+
+test(
+  'CloudFormation updates the alarms before the alias: the alias depends on every one of them',
+  each(({ deployed, resources }) => {
+    const ids = new Set(Object.keys(resources));
+    const dependsOn = (id: string, seen = new Set<string>()): Set<string> => {
+      const r = resources[id];
+      for (const dep of referencesIn([r.Properties, r.UpdatePolicy, r.DependsOn ?? []], ids)) {
+        if (!seen.has(dep)) {
+          seen.add(dep);
+          dependsOn(dep, seen);
+        }
+      }
+      for (const dep of [r.DependsOn ?? []].flat()) {
+        if (!seen.has(dep)) {
+          seen.add(dep);
+          dependsOn(dep, seen);
+        }
+      }
+      return seen;
+    };
+    const before = dependsOn(deployed.aliasId);
+    for (const alarmId of Object.keys(deployed.alarms)) expect(before.has(alarmId)).toBe(true);
+  }),
+);
+
+test(
+  'the pre-traffic hook may invoke only the new version, the post-traffic hook only the alias',
+  each(({ stage, model, deployed, resources }) => {
+    const invokes = (fn: string) =>
+      statementsOf(resources, fn).filter((st) =>
+        [st.Action].flat().some((a) => a.startsWith('lambda:')),
+      );
+    expect(invokes(deployed.preHookId)).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: deployed.versionId } },
+    ]);
+    const env = stage.waves.flatMap((w) => w.environments);
+    expect(invokes(deployed.postHookId)).toHaveLength(1);
+    expect(invokes(deployed.postHookId)[0].Resource).toEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^arn:aws[a-z-]*:lambda:(${env.map((e) => e.region).join('|')}):\\d{12}:function:${stage.prefix}-${model.name}:live$`,
+        ),
+      ),
+    );
+  }),
+);
+
+test(
+  'each hook reports only to its own deployment group; the post-traffic hook may read it',
+  each(({ model, deployed, resources }) => {
+    for (const hook of [deployed.preHookId, deployed.postHookId]) {
+      const codedeploy = statementsOf(resources, hook).filter((st) =>
+        [st.Action].flat().some((a) => a.startsWith('codedeploy:')),
+      );
+      const actions = codedeploy.flatMap((st) => [st.Action].flat()).sort();
+      const reads =
+        hook === deployed.postHookId && model.canary.minInvocations > 0
+          ? [
+              'codedeploy:BatchGetDeploymentTargets',
+              'codedeploy:GetDeployment',
+              'codedeploy:ListDeploymentTargets',
+            ]
+          : [];
+      expect(actions).toEqual(['codedeploy:PutLifecycleEventHookExecutionStatus', ...reads].sort());
+      for (const st of codedeploy) {
+        expect(JSON.stringify(st.Resource)).toContain(`"Ref":"${deployed.groupId}"`);
+        expect(JSON.stringify(st.Resource)).not.toContain('*');
+      }
+    }
+  }),
+);
+
+test(
+  'no role has Resource "*" beyond X-Ray tracing and reading metrics',
+  each(({ resources, deployed }) => {
+    for (const fn of [deployed.functionId, deployed.preHookId, deployed.postHookId]) {
+      for (const st of statementsOf(resources, fn)) {
+        if (JSON.stringify(st.Resource) !== '"*"') continue;
+        expect([
+          ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+          ['cloudwatch:GetMetricData'],
+        ]).toContainEqual([st.Action].flat().sort());
+      }
+    }
+  }),
+);
+
+test(
+  'the hooks run the checks shipped in their bundle against the right qualifier, with a timeout in minutes',
+  each(({ model, deployed, resources }) => {
+    const env = (id: string) => resources[id].Properties.Environment.Variables;
+    expect(env(deployed.preHookId).TARGET_QUALIFIER).toEqual({
+      'Fn::GetAtt': [deployed.versionId, 'Version'],
+    });
+    expect(env(deployed.postHookId).TARGET_QUALIFIER).toBe('live');
+    for (const hook of [deployed.preHookId, deployed.postHookId]) {
+      const code = resources[hook].Properties.Code;
+      const asset = path.join(outdir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
+      expect(JSON.parse(fs.readFileSync(path.join(asset, 'checks.json'), 'utf8'))).toEqual(
+        model.checks,
+      );
+      expect(env(hook).SYNTHETIC_CHECKS).toBeUndefined();
+      const timeout = resources[hook].Properties.Timeout;
+      expect(timeout).toBeGreaterThanOrEqual(60);
+      expect(timeout).toBeLessThanOrEqual(300);
+    }
+  }),
+);
+
+test(
+  "the post-traffic hook knows the canary's minimum evidence and what to do without it",
+  each(({ model, deployed, resources }) => {
+    const vars = resources[deployed.postHookId].Properties.Environment.Variables;
+    if (model.canary.minInvocations > 0) {
+      expect(vars.MIN_INVOCATIONS).toBe(String(model.canary.minInvocations));
+      expect(vars.ON_QUIET).toBe(model.canary.onQuiet);
+    } else {
+      expect(vars.MIN_INVOCATIONS).toBeUndefined();
+    }
+    expect(resources[deployed.preHookId].Properties.Environment.Variables.MIN_INVOCATIONS).toBe(
+      undefined,
+    );
+  }),
+);
+
+test(
+  'its stack outputs what npm run ops reads, under the keys it reads',
+  each(({ deployed, outputs }) => {
+    for (const output of SERVICE_OUTPUTS) {
+      expect(outputs).toHaveProperty(serviceOutputKey(deployed.name, output));
+    }
+  }),
+);
