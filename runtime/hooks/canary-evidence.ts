@@ -90,14 +90,15 @@ export async function gatherEvidence(options: EvidenceOptions): Promise<Evidence
   if (measured >= needed) {
     return { enough: true, evidence: { ...evidence, measured, generated: 0 } };
   }
-  const served = `version ${window.version} served ${plural(measured, 'invocation')} since ${
+  const since = `since ${
     window.startedFrom === 'AllowTraffic' ? 'traffic started shifting' : 'the deployment started'
   } at ${clock(window.trafficStartedAt)}`;
+  const servedOf = `version ${window.version} served ${measured} of the ${needed} invocations the release needs (canary.minInvocations) ${since}`;
   if (config.onQuiet === 'fail') {
     return {
       enough: false,
       evidence: { ...evidence, measured, generated: 0 },
-      reason: `${served}; the release needs ${needed} to be judged (canary.minInvocations; CloudWatch may still lack the last 1-3 minutes). Fix: send traffic during the canary, lower canary.minInvocations, or set canary.onQuiet to 'generate-traffic'`,
+      reason: `version ${window.version} served ${plural(measured, 'invocation')} ${since}; the release needs ${needed} to be judged (canary.minInvocations; CloudWatch may still lack the last 1-3 minutes). Fix: send traffic during the canary, lower canary.minInvocations, or set canary.onQuiet to 'generate-traffic'`,
     };
   }
 
@@ -118,14 +119,14 @@ export async function gatherEvidence(options: EvidenceOptions): Promise<Evidence
       enough: false,
       evidence: generated,
       failure: traffic.failure,
-      reason: `${served} of the ${needed} the release needs (canary.minInvocations); while generating the other ${missing} through the alias, check "${traffic.failure.name}" failed: ${traffic.failure.reason ?? 'failed'}`,
+      reason: `${servedOf}; while generating the other ${missing} through the alias, check "${traffic.failure.name}" failed: ${traffic.failure.reason ?? 'failed'}`,
     };
   }
   if (traffic.outOfTime) {
     return {
       enough: false,
       evidence: generated,
-      reason: `${served} of the ${needed} the release needs (canary.minInvocations); the hook generated ${traffic.passed} of the other ${missing} before its time ran out. Fix: send traffic during the canary, lower canary.minInvocations, or give the post-traffic hook more time`,
+      reason: `${servedOf}; the hook generated ${traffic.passed} of the other ${missing} before its time ran out. Fix: send traffic during the canary, lower canary.minInvocations, or give the post-traffic hook more time`,
     };
   }
   return { enough: true, evidence: generated };

@@ -1,3 +1,5 @@
+import { isErrorLike } from './describe-error';
+
 /** A failed connection as Node reports it: `code` such as `ENOTFOUND`, and the host it tried. */
 export interface NetworkFailure {
   readonly code: string;
@@ -39,7 +41,7 @@ export function networkFailure(error: unknown): NetworkFailure | undefined {
  * cannot be reached. `undefined` for any other error (the service's own answer).
  */
 export function describeEnvironmentError(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
+  if (!isErrorLike(error)) return undefined;
   if (error.name === 'CredentialsProviderError') {
     return 'no AWS credentials found: configure them (e.g. export AWS_PROFILE=<profile>, or aws sso login) and run again';
   }

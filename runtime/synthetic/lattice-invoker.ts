@@ -5,7 +5,7 @@ import {
   UNSIGNED_PAYLOAD,
   type SignatureV4Init,
 } from '@smithy/signature-v4';
-import { describeError } from './describe-error';
+import { describeError, isErrorLike } from './describe-error';
 import { toHttpRequest } from './http-request';
 import { NodeSha256 } from './node-sha256';
 import type { InvokeOutcome, Invoker } from './types';
@@ -97,7 +97,7 @@ export function latticeInvoker(options: LatticeInvokerOptions): Invoker {
       };
     } catch (error) {
       if (signal.aborted) throw error;
-      const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+      const cause = isErrorLike(error) && error.cause !== undefined ? error.cause : error;
       throw new Error(
         `${request.method} ${request.url.origin}${request.url.pathname} failed: ${describeError(cause)}`,
         { cause: error },
