@@ -14,6 +14,7 @@ const NETWORK_CODES = new Set([
   'ETIMEDOUT',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 const LATTICE_HOST = /\.vpc-lattice-svcs\.[a-z0-9-]+\.on\.aws$/;
@@ -21,18 +22,19 @@ const AWS_API_HOST = /^[a-z0-9-]+\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 
 /**
  * The network failure behind `error`, if any: Node's own errors carry `code` and `hostname`,
- * `fetch` wraps them as the `cause` of a `TypeError`.
+ * `fetch` wraps them as the `cause` of a `TypeError`, and an invoker may wrap that again with
+ * the `hostname` it called.
  */
 export function networkFailure(error: unknown): NetworkFailure | undefined {
+  let code: string | undefined;
+  let hostname: string | undefined;
   for (let e: unknown = error, depth = 0; isRecord(e) && depth < 4; e = e.cause, depth++) {
-    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) {
-      return {
-        code: e.code,
-        ...(typeof e.hostname === 'string' && { hostname: e.hostname }),
-      };
+    if (code === undefined && typeof e.code === 'string' && NETWORK_CODES.has(e.code)) {
+      code = e.code;
     }
+    if (hostname === undefined && typeof e.hostname === 'string') hostname = e.hostname;
   }
-  return undefined;
+  return code === undefined ? undefined : { code, ...(hostname !== undefined && { hostname }) };
 }
 
 /**
@@ -54,17 +56,17 @@ export function describeEnvironmentError(error: unknown): string | undefined {
   const failure = networkFailure(error);
   if (failure === undefined) return undefined;
   const host = failure.hostname ?? 'the target';
-  if (failure.code !== 'ENOTFOUND' && failure.code !== 'EAI_AGAIN') {
-    return `cannot connect to ${host} (${failure.code}): check the network connection, proxy and firewall`;
-  }
+  const unresolved = failure.code === 'ENOTFOUND' || failure.code === 'EAI_AGAIN';
+  const what = `${unresolved ? 'cannot resolve' : 'cannot connect to'} ${host} (${failure.code})`;
   if (LATTICE_HOST.test(host)) {
-    return `cannot resolve ${host} (${failure.code}): a VPC Lattice service resolves only inside a VPC associated with its service network; run the checks from such a VPC, or check the alias instead (no url)`;
+    return `${what}: a VPC Lattice service is reachable only from a VPC associated with its service network; run the checks from such a VPC, or check the alias instead (no url)`;
   }
+  if (!unresolved) return `${what}: check the network connection, proxy and firewall`;
   const region = AWS_API_HOST.exec(host)?.[1];
   if (region !== undefined) {
-    return `cannot resolve ${host} (${failure.code}): check that "${region}" is an AWS region (it comes from the target ARN) and that this machine has a network connection`;
+    return `${what}: check that "${region}" is an AWS region (it comes from the target ARN) and that this machine has a network connection`;
   }
-  return `cannot resolve ${host} (${failure.code}): check the URL and the network connection`;
+  return `${what}: check the URL and the network connection`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

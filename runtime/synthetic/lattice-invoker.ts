@@ -98,9 +98,12 @@ export function latticeInvoker(options: LatticeInvokerOptions): Invoker {
     } catch (error) {
       if (signal.aborted) throw error;
       const cause = isErrorLike(error) && error.cause !== undefined ? error.cause : error;
-      throw new Error(
-        `${request.method} ${request.url.origin}${request.url.pathname} failed: ${describeError(cause)}`,
-        { cause: error },
+      throw Object.assign(
+        new Error(
+          `${request.method} ${request.url.origin}${request.url.pathname} failed: ${describeError(cause)}`,
+          { cause: error },
+        ),
+        { hostname: request.url.hostname },
       );
     }
   };

@@ -30,7 +30,19 @@ describe('describeEnvironmentError', () => {
       Object.assign(new TypeError('fetch failed'), {
         cause: dns('orders-0a1.7d6.vpc-lattice-svcs.eu-west-1.on.aws', 'EAI_AGAIN'),
       }),
-      'cannot resolve orders-0a1.7d6.vpc-lattice-svcs.eu-west-1.on.aws (EAI_AGAIN): a VPC Lattice service resolves only inside a VPC associated with its service network; run the checks from such a VPC, or check the alias instead (no url)',
+      'cannot resolve orders-0a1.7d6.vpc-lattice-svcs.eu-west-1.on.aws (EAI_AGAIN): a VPC Lattice service is reachable only from a VPC associated with its service network; run the checks from such a VPC, or check the alias instead (no url)',
+    ],
+    [
+      // the Lattice invoker names the host it called; undici names only the code
+      Object.assign(new Error('GET https://svc-1.abc.vpc-lattice-svcs.eu-west-1.on.aws/ failed'), {
+        hostname: 'svc-1.abc.vpc-lattice-svcs.eu-west-1.on.aws',
+        cause: Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('Connect Timeout Error'), {
+            code: 'UND_ERR_CONNECT_TIMEOUT',
+          }),
+        }),
+      }),
+      'cannot connect to svc-1.abc.vpc-lattice-svcs.eu-west-1.on.aws (UND_ERR_CONNECT_TIMEOUT): a VPC Lattice service is reachable only from a VPC associated with its service network; run the checks from such a VPC, or check the alias instead (no url)',
     ],
     [
       dns('orders.example.com'),

@@ -148,7 +148,7 @@ describe('latticeInvoker', () => {
     expect(error?.message).toMatch(
       new RegExp(`^GET ${url}/x failed: Error: connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+$`),
     );
-    expect(networkFailure(error)).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(networkFailure(error)).toEqual({ code: 'ECONNREFUSED', hostname: '127.0.0.1' });
     fake = await startLatticeFake(); // for afterEach
   });
 
