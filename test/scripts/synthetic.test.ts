@@ -24,6 +24,9 @@ function targetsFile(content: unknown): string {
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
 }
+/** A targets file of stage dev, wave 1, with these targets. */
+const targets = (...entries: Record<string, unknown>[]) =>
+  targetsFile({ stage: 'dev', wave: 1, targets: entries });
 const arn = (region: string, name = 'dev-healthy') =>
   `arn:aws:lambda:${region}:123456789012:function:${name}:live`;
 
@@ -101,19 +104,15 @@ describe('npm run synthetic (child process)', () => {
   });
 
   it('turns network trouble into one line per fix, without a stack trace or SDK notice, and exits 2', () => {
-    const file = targetsFile({
-      stage: 'dev',
-      wave: 1,
-      targets: [
-        { service: 'greeter', environment: 'far', aliasArn: arn('us-east-9', 'dev-greeter') },
-        {
-          service: 'greeter',
-          environment: 'lattice',
-          aliasArn: arn('eu-west-1', 'dev-greeter'),
-          url: 'https://greeter-0a1b.7d67968.vpc-lattice-svcs.eu-west-1.on.aws',
-        },
-      ],
-    });
+    const file = targets(
+      { service: 'greeter', environment: 'far', aliasArn: arn('us-east-9', 'dev-greeter') },
+      {
+        service: 'greeter',
+        environment: 'lattice',
+        aliasArn: arn('eu-west-1', 'dev-greeter'),
+        url: 'https://greeter-0a1b.7d67968.vpc-lattice-svcs.eu-west-1.on.aws',
+      },
+    );
     const { code, stdout, stderr } = runCli(['--remote', '--targets', file], {
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'secret',
@@ -301,10 +300,11 @@ describe('main --targets <file>', () => {
     const url = 'https://healthy-0a1b.7d67968.vpc-lattice-svcs.ap-southeast-2.on.aws';
     const built: LatticeInvokerOptions[] = [];
     try {
-      const file = targetsFile({
-        stage: 'dev',
-        wave: 1,
-        targets: [{ service: 'healthy', environment: 'dev', aliasArn: arn('eu-west-1'), url }],
+      const file = targets({
+        service: 'healthy',
+        environment: 'dev',
+        aliasArn: arn('eu-west-1'),
+        url,
       });
       const { code, stdout } = await runMain(['--targets', file], {
         createLatticeInvoker: (options) => {
@@ -342,42 +342,32 @@ describe('main --targets <file>', () => {
     ],
     [
       'an empty target list',
-      () => targetsFile({ stage: 'dev', wave: 1, targets: [] }),
+      () => targets(),
       /targets-\d+\.json: targets is empty, so nothing would be checked: regenerate it/,
     ],
     [
       'an entry without an alias ARN',
       () =>
-        targetsFile({
-          stage: 'dev',
-          wave: 1,
-          targets: [
-            { service: 'healthy', environment: 'dev', aliasArn: arn('eu-west-1') },
-            { service: 'healthy', environment: 'dev', aliasArn: 'dev-healthy' },
-          ],
-        }),
+        targets(
+          { service: 'healthy', environment: 'dev', aliasArn: arn('eu-west-1') },
+          { service: 'healthy', environment: 'dev', aliasArn: 'dev-healthy' },
+        ),
       /targets-\d+\.json: targets\[1\]\.aliasArn "dev-healthy" is not a Lambda alias ARN \(arn:aws:lambda:<region>:<account>:function:<name>:<alias>\): regenerate it/,
     ],
     [
       'an entry with a url that is not https',
       () =>
-        targetsFile({
-          stage: 'dev',
-          wave: 1,
-          targets: [
-            { service: 'healthy', environment: 'dev', aliasArn: arn('eu-west-1'), url: 'http://x' },
-          ],
+        targets({
+          service: 'healthy',
+          environment: 'dev',
+          aliasArn: arn('eu-west-1'),
+          url: 'http://x',
         }),
       /targets\[0\]\.url "http:\/\/x" is not an https URL/,
     ],
     [
       'a service without synthetic.ts',
-      () =>
-        targetsFile({
-          stage: 'dev',
-          wave: 1,
-          targets: [{ service: 'no-checks', environment: 'dev', aliasArn: arn('eu-west-1') }],
-        }),
+      () => targets({ service: 'no-checks', environment: 'dev', aliasArn: arn('eu-west-1') }),
       /targets-\d+\.json: targets\[0\]\.service "no-checks" has no services\/no-checks\/synthetic\.ts: add one \(npm run new-service writes it\) or remove the service from its stage$/,
     ],
   ])('refuses %s with one line and exit 2, invoking nothing', async (_case, file, line) => {
@@ -408,14 +398,10 @@ describe('main --targets <file>', () => {
         name: 'CredentialsProviderError',
       }),
     );
-    const file = targetsFile({
-      stage: 'dev',
-      wave: 1,
-      targets: [
-        { service: 'healthy', environment: 'a', aliasArn: arn('eu-west-1') },
-        { service: 'broken', environment: 'b', aliasArn: arn('eu-west-1', 'dev-broken') },
-      ],
-    });
+    const file = targets(
+      { service: 'healthy', environment: 'a', aliasArn: arn('eu-west-1') },
+      { service: 'broken', environment: 'b', aliasArn: arn('eu-west-1', 'dev-broken') },
+    );
     const { code, stdout, stderr } = await runMain(['--targets', file]);
     expect(code).toBe(EXIT.usage);
     expect(stdout).toBe('');
@@ -431,11 +417,7 @@ describe('main --targets <file>', () => {
         $metadata: {},
       }),
     );
-    const file = targetsFile({
-      stage: 'dev',
-      wave: 1,
-      targets: [{ service: 'healthy', environment: 'dev', aliasArn: arn('eu-west-1') }],
-    });
+    const file = targets({ service: 'healthy', environment: 'dev', aliasArn: arn('eu-west-1') });
     const { code, stdout } = await runMain(['--targets', file]);
     expect(code).toBe(EXIT.failed);
     expect(stdout).toContain('invoke failed: ResourceNotFoundException: Function not found');

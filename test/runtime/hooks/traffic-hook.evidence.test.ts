@@ -12,9 +12,19 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createHandler, type TrafficHookDependencies } from '../../../runtime/hooks/traffic-hook';
-import { apiResult, hangUntilAborted, lambdaPayload, recordingLogger, sleep } from '../support';
-import { CHECKS, EVENT, REPORT_IDS, checksFolder, context, hookEnv } from './fixtures';
+import { apiResult, hangUntilAborted, lambdaPayload, sleep } from '../support';
+import {
+  CHECKS,
+  EVENT,
+  INVOCATIONS_OF_VERSION_7,
+  REPORT_IDS,
+  buildHook,
+  checksFolder,
+  context,
+  hookEnv,
+  invokesOf,
+  reportsTo,
+} from './fixtures';
 
 const lambdaMock = mockClient(LambdaClient);
 const codedeployMock = mockClient(CodeDeployClient);
@@ -82,26 +92,9 @@ function healthyFunction(delayMs = 0, failOn = 0): { maxInFlight: () => number }
   return { maxInFlight: () => max };
 }
 
-function build(env: Record<string, string>, overrides: Partial<TrafficHookDependencies> = {}) {
-  const { logger, lines } = recordingLogger();
-  const hook = createHandler({
-    lambda: new LambdaClient({ region: 'eu-west-1' }),
-    codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
-    cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }),
-    env,
-    logger,
-    reserveMs: 300,
-    reportBackoffMs: [10, 20],
-    ...overrides,
-  });
-  return { hook, lines };
-}
-
-const reports = () =>
-  codedeployMock
-    .commandCalls(PutLifecycleEventHookExecutionStatusCommand)
-    .map((c) => c.args[0].input);
-const invokes = () => lambdaMock.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+const build = buildHook;
+const reports = () => reportsTo(codedeployMock);
+const invokes = () => invokesOf(lambdaMock);
 const FAILED_ONCE = [{ ...REPORT_IDS, status: 'Failed' }];
 
 beforeEach(() => {
@@ -141,23 +134,7 @@ describe('post-traffic hook with MIN_INVOCATIONS', () => {
     expect(input.StartTime).toEqual(new Date('2026-11-22T10:02:00Z')); // the minute of the start
     expect((input.EndTime as Date).getTime()).toBeGreaterThanOrEqual(started);
     expect(input.MetricDataQueries).toEqual([
-      {
-        Id: 'invocations',
-        ReturnData: true,
-        MetricStat: {
-          Metric: {
-            Namespace: 'AWS/Lambda',
-            MetricName: 'Invocations',
-            Dimensions: [
-              { Name: 'FunctionName', Value: 'prod-greeter' },
-              { Name: 'Resource', Value: 'prod-greeter:live' },
-              { Name: 'ExecutedVersion', Value: '7' },
-            ],
-          },
-          Period: 60,
-          Stat: 'Sum',
-        },
-      },
+      { Id: 'invocations', ReturnData: true, MetricStat: INVOCATIONS_OF_VERSION_7 },
     ]);
     expect(invokes()).toHaveLength(CHECKS.length); // only the checks, nothing generated
   });

@@ -9,7 +9,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createHandler, type HookLogger } from '../../../runtime/hooks/traffic-hook';
-import { checksFolder, hookEnv } from './fixtures';
+import { INVOCATIONS_OF_VERSION_7, checksFolder, hookEnv } from './fixtures';
 
 type Behaviour = 'healthy' | 'function-error' | 'throttled' | 'hang' | 'server-error';
 
@@ -264,19 +264,7 @@ describe('post-traffic with MIN_INVOCATIONS (no silent pass)', () => {
       'GetMetricData',
     ]);
     const query = fake.calls[2].input.MetricDataQueries as { MetricStat: unknown }[];
-    expect(query[0].MetricStat).toEqual({
-      Metric: {
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Invocations',
-        Dimensions: [
-          { Name: 'FunctionName', Value: 'prod-greeter' },
-          { Name: 'Resource', Value: 'prod-greeter:live' },
-          { Name: 'ExecutedVersion', Value: '7' },
-        ],
-      },
-      Period: 60,
-      Stat: 'Sum',
-    });
+    expect(query[0].MetricStat).toEqual(INVOCATIONS_OF_VERSION_7);
     expect(fake.invokes).toHaveLength(3 + 2); // generated, then the two checks
     for (const i of fake.invokes) {
       expect(i.path).toBe('/2015-03-31/functions/prod-greeter/invocations?Qualifier=live');

@@ -2,14 +2,12 @@
  * The post-traffic hook with TARGET_URL: its checks go through VPC Lattice over HTTPS, signed
  * with SigV4, instead of invoking the alias. A local HTTP server stands in for the service.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   CodeDeployClient,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createHandler } from '../../../runtime/hooks/traffic-hook';
 import {
   latticeInvoker,
   type LatticeInvokerOptions,
@@ -22,8 +20,16 @@ import {
   type Answer,
   type ReceivedRequest,
 } from '../lattice-server';
-import { recordingLogger } from '../support';
-import { CHECKS, EVENT, REPORT_IDS, checksFolder, context, hookEnv } from './fixtures';
+import {
+  CHECKS,
+  EVENT,
+  REPORT_IDS,
+  buildHook,
+  checksFolder,
+  context,
+  hookEnv,
+  reportsTo,
+} from './fixtures';
 
 const lambdaMock = mockClient(LambdaClient);
 const codedeployMock = mockClient(CodeDeployClient);
@@ -52,28 +58,17 @@ beforeEach(async () => {
 afterEach(async () => fake.close());
 
 /** The hook, with its Lattice invoker sent to the local fake; records what it was built with. */
-function build(hookEnv: Record<string, string> = env) {
+function build() {
   const built: LatticeInvokerOptions[] = [];
-  const { logger, lines } = recordingLogger();
-  const hook = createHandler({
-    lambda: new LambdaClient({ region: 'eu-west-1' }),
-    codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
-    cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }),
+  const { hook } = buildHook(env, {
     latticeInvoker: (options) => {
       built.push(options);
       return latticeInvoker({ ...options, url: fake.url, credentials: TEST_CREDENTIALS });
     },
-    env: hookEnv,
-    logger,
-    reserveMs: 300,
   });
-  return { hook, built, lines };
+  return { hook, built };
 }
-
-const reports = () =>
-  codedeployMock
-    .commandCalls(PutLifecycleEventHookExecutionStatusCommand)
-    .map((c) => c.args[0].input);
+const reports = () => reportsTo(codedeployMock);
 
 describe('post-traffic hook through VPC Lattice', () => {
   it('sends each check as a signed HTTPS request to TARGET_URL and reports Succeeded once', async () => {
@@ -112,14 +107,7 @@ describe('post-traffic hook through VPC Lattice', () => {
   it('by default signs with the SDK credential chain and fails once when the URL cannot be reached', async () => {
     const port = new URL(fake.url).port;
     const url = `https://127.0.0.1:${port}`; // an HTTP server: the TLS handshake fails
-    const hook = createHandler({
-      lambda: new LambdaClient({ region: 'eu-west-1' }),
-      codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
-      cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }),
-      env: { ...env, TARGET_URL: url, AWS_REGION: 'eu-west-1' },
-      logger: recordingLogger().logger,
-      reserveMs: 300,
-    });
+    const { hook } = buildHook({ ...env, TARGET_URL: url, AWS_REGION: 'eu-west-1' });
     const saved = { ...process.env };
     // The SDK's default chain finds these first.
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 's' });

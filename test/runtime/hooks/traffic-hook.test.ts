@@ -1,4 +1,3 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   CodeDeployClient,
   LifecycleEventAlreadyCompletedException,
@@ -8,12 +7,22 @@ import {
 import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  createHandler,
   handler as deployedHandler,
   type TrafficHookDependencies,
 } from '../../../runtime/hooks/traffic-hook';
-import { apiResult, hangUntilAborted, lambdaPayload, recordingLogger } from '../support';
-import { CHECKS, EVENT, REPORT_IDS as REPORT_OK, checksFolder, context, hookEnv } from './fixtures';
+import { apiResult, hangUntilAborted, lambdaPayload } from '../support';
+import {
+  CHECKS,
+  EVENT,
+  REPORT_IDS as REPORT_OK,
+  RESERVE_MS,
+  buildHook,
+  checksFolder,
+  context,
+  hookEnv,
+  invokesOf,
+  reportsTo,
+} from './fixtures';
 
 const lambdaMock = mockClient(LambdaClient);
 const codedeployMock = mockClient(CodeDeployClient);
@@ -21,9 +30,6 @@ const codedeployMock = mockClient(CodeDeployClient);
 const folder = checksFolder();
 afterAll(() => folder.remove());
 const { pre: PRE_ENV, post: POST_ENV } = hookEnv(folder.write(CHECKS));
-
-/** With RESERVE_MS kept back from the context's remaining time, the check budget is the rest. */
-const RESERVE_MS = 300;
 
 /** A greeter-like fake: answers each check's event correctly. */
 function answerLikeGreeter(): void {
@@ -39,26 +45,9 @@ function answerLikeGreeter(): void {
   });
 }
 
-function build(overrides: Partial<TrafficHookDependencies> = {}) {
-  const { logger, lines } = recordingLogger();
-  const hook = createHandler({
-    lambda: new LambdaClient({ region: 'eu-west-1' }),
-    codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
-    cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }),
-    env: PRE_ENV,
-    logger,
-    reserveMs: RESERVE_MS,
-    reportBackoffMs: [10, 20],
-    ...overrides,
-  });
-  return { hook, lines };
-}
-
-const reports = () =>
-  codedeployMock
-    .commandCalls(PutLifecycleEventHookExecutionStatusCommand)
-    .map((c) => c.args[0].input);
-const invokes = () => lambdaMock.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+const build = (overrides: Partial<TrafficHookDependencies> = {}) => buildHook(PRE_ENV, overrides);
+const reports = () => reportsTo(codedeployMock);
+const invokes = () => invokesOf(lambdaMock);
 
 beforeEach(() => {
   lambdaMock.reset();
