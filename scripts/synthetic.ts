@@ -1,17 +1,31 @@
 /**
- * Runs a service's synthetic checks and prints a pass/fail table.
+ * Runs services' synthetic checks and prints a pass/fail table.
  *
  *   npm run synthetic -- <service> [<service>...]            in-process, against handler.ts
  *   npm run synthetic -- --remote <service> [<service>...]   against the deployed aliases
+ *   npm run synthetic -- --remote --targets <file>           against every target of a file
  *
- * Exit codes: 0 every check passed, 1 a check failed, 2 usage or configuration error.
+ * Exit codes: 0 every check passed, 1 a check failed, 2 usage, configuration or environment
+ * error (no credentials, unknown region, no network).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { describeEnvironmentError } from '../runtime/synthetic/environment-error';
 import { inProcessInvoker, type InProcessHandler } from '../runtime/synthetic/in-process-invoker';
 import { lambdaInvoker } from '../runtime/synthetic/lambda-invoker';
+import {
+  latticeInvoker,
+  latticeRegion,
+  type LatticeInvokerOptions,
+} from '../runtime/synthetic/lattice-invoker';
 import { validateChecks } from '../runtime/synthetic/parse-checks';
+import {
+  SmokeTargetsError,
+  aliasRegion,
+  readSmokeTargets,
+} from '../runtime/synthetic/read-smoke-targets';
 import { runChecks } from '../runtime/synthetic/run-checks';
 import { targetEnvVar } from '../runtime/synthetic/target-env';
 import type { CheckResult, Invoker, SyntheticCheck } from '../runtime/synthetic/types';
@@ -33,16 +47,21 @@ export interface SyntheticCliIo {
   readonly servicesDir: string;
   /** @default `new LambdaClient({ region })` */
   readonly createLambdaClient?: (region: string) => LambdaClient;
+  /** @default {@link latticeInvoker} with the AWS SDK's default credential chain */
+  readonly createLatticeInvoker?: (options: LatticeInvokerOptions) => Invoker;
 }
 
 /** One row of the printed table. */
 export interface ServiceResult extends CheckResult {
   readonly service: string;
+  /** The environment of the target, when the targets come from a file. */
+  readonly environment?: string;
 }
 
 const HELP = `Usage:
   npm run synthetic -- [options] <service> [<service>...]
   npm run synthetic -- --remote [options] <service> [<service>...]
+  npm run synthetic -- --remote --targets <file> [options]
 
 Runs the synthetic checks of services/<service>/synthetic.ts and prints a pass/fail table.
 
@@ -50,15 +69,20 @@ Without --remote the checks run in this process against services/<service>/handl
 With --remote they invoke the deployed function whose alias ARN is in the environment
 variable SYNTHETIC_TARGET_<SERVICE> (name upper-cased, hyphens as underscores), e.g.
   SYNTHETIC_TARGET_ORDER_HISTORY=arn:aws:lambda:eu-west-1:123456789012:function:dev-order-history:live
-The region is taken from the ARN; credentials come from the usual AWS SDK chain.
+With --targets they run against every target of a smoke-targets file, as the pipeline's smoke
+step does (synth writes them to cdk.out/smoke/<stage>-wave<N>.json): each service's alias, or
+its VPC Lattice URL when the target has one (HTTPS, signed with SigV4).
+The region is taken from the ARN or URL; credentials come from the usual AWS SDK chain.
 
 Options:
   --remote           invoke the deployed aliases instead of the local handlers
+  --targets <file>   run against every target of a smoke-targets file (implies --remote)
   --timeout-ms <n>   per-check timeout in milliseconds (default ${DEFAULT_TIMEOUT_MS})
   --verbose          show the handlers' own log output (in-process runs)
   -h, --help         show this help
 
-Exit codes: 0 every check passed, 1 a check failed, 2 usage or configuration error.`;
+Exit codes: 0 every check passed, 1 a check failed, 2 usage, configuration or environment
+error (no credentials, unknown region, no network).`;
 
 class UsageError extends Error {}
 
@@ -67,6 +91,24 @@ interface Options {
   readonly timeoutMs: number;
   readonly help: boolean;
   readonly services: readonly string[];
+  readonly targetsFile?: string;
+}
+
+/** What one service (in one environment) runs against what. */
+interface Plan {
+  readonly service: string;
+  readonly environment?: string;
+  readonly checks: readonly SyntheticCheck[];
+  readonly invoker: Invoker;
+}
+
+/** What the plans share: the known services, their checks, and one client per region. */
+interface Context {
+  readonly io: SyntheticCliIo;
+  readonly known: readonly string[];
+  readonly checks: Map<string, Promise<SyntheticCheck[]>>;
+  readonly clients: Map<string, LambdaClient>;
+  readonly latticeInvoker: (options: LatticeInvokerOptions) => Invoker;
 }
 
 /**
@@ -85,35 +127,48 @@ export async function main(io: SyntheticCliIo): Promise<number> {
     return EXIT.passed;
   }
 
-  const clients = new Map<string, LambdaClient>();
+  let credentials: ReturnType<typeof defaultProvider> | undefined;
+  const ctx: Context = {
+    io,
+    known: knownServices(io.servicesDir),
+    checks: new Map(),
+    clients: new Map(),
+    latticeInvoker:
+      io.createLatticeInvoker ??
+      ((o) => latticeInvoker({ ...o, credentials: (credentials ??= defaultProvider()) })),
+  };
+  const environmentProblems = new Set<string>();
   try {
     // Resolve every service and target before running anything.
-    const known = knownServices(io.servicesDir);
-    if (options.services.length === 0) {
-      throw new UsageError(`name at least one service. Known services: ${list(known)}`);
-    }
-    const plans = await Promise.all(
-      options.services.map((service) => plan(service, known, options, io, clients)),
-    );
+    const plans =
+      options.targetsFile !== undefined
+        ? await targetPlans(options.targetsFile, ctx)
+        : await servicePlans(options, ctx);
     const results = (
       await Promise.all(
-        plans.map(async ({ service, checks, invoker }) =>
-          (await runChecks(checks, invoker, { perCheckTimeoutMs: options.timeoutMs })).map(
-            (result): ServiceResult => ({ service, ...result }),
-          ),
+        plans.map(async ({ service, environment, checks, invoker }) =>
+          (
+            await runChecks(checks, guard(invoker, environmentProblems), {
+              perCheckTimeoutMs: options.timeoutMs,
+            })
+          ).map((result): ServiceResult => ({ service, environment, ...result })),
         ),
       )
     ).flat();
+    if (environmentProblems.size > 0) {
+      for (const line of environmentProblems) io.stderr(`synthetic: ${line}`);
+      return EXIT.usage;
+    }
     io.stdout(formatTable(results));
     return results.every((r) => r.passed) ? EXIT.passed : EXIT.failed;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof SmokeTargetsError) {
       io.stderr(`synthetic: ${error.message}`);
       return EXIT.usage;
     }
     throw error;
   } finally {
-    for (const client of clients.values()) client.destroy();
+    for (const client of ctx.clients.values()) client.destroy();
   }
 }
 
@@ -121,24 +176,45 @@ function parseArgs(argv: readonly string[]): Options {
   let remote = false;
   let help = false;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
+  let targetsFile: string | undefined;
   const services: string[] = [];
+  const valueOf = (arg: string, i: number): string | undefined =>
+    arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--remote') remote = true;
     else if (arg === '-h' || arg === '--help') help = true;
     else if (arg === '--verbose') continue;
     else if (arg === '--timeout-ms' || arg.startsWith('--timeout-ms=')) {
-      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      const value = valueOf(arg, i);
+      if (!arg.includes('=')) i++;
       timeoutMs = Number(value);
       if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
         throw new Error(
           `--timeout-ms needs a positive whole number of milliseconds, got "${value ?? ''}"`,
         );
       }
+    } else if (arg === '--targets' || arg.startsWith('--targets=')) {
+      targetsFile = valueOf(arg, i);
+      if (!arg.includes('=')) i++;
+      if (!targetsFile || targetsFile.startsWith('-')) {
+        throw new Error('--targets needs the path of a smoke-targets file');
+      }
     } else if (arg.startsWith('-')) throw new Error(`unknown option "${arg}"`);
     else services.push(arg);
   }
-  return { remote, help, timeoutMs, services };
+  if (targetsFile !== undefined && services.length > 0) {
+    throw new Error(
+      `--targets runs every target of ${targetsFile}; name no services with it (got ${services.join(', ')})`,
+    );
+  }
+  return {
+    remote: remote || targetsFile !== undefined,
+    help,
+    timeoutMs,
+    services,
+    ...(targetsFile !== undefined && { targetsFile }),
+  };
 }
 
 /** Folders under `servicesDir` that hold a `synthetic.ts`, sorted. */
@@ -151,72 +227,135 @@ export function knownServices(servicesDir: string): string[] {
     .sort();
 }
 
-interface Plan {
-  readonly service: string;
-  readonly checks: readonly SyntheticCheck[];
-  readonly invoker: Invoker;
+/** The services named on the command line, in-process or against SYNTHETIC_TARGET_* aliases. */
+async function servicePlans(options: Options, ctx: Context): Promise<Plan[]> {
+  if (options.services.length === 0) {
+    throw new UsageError(`name at least one service. Known services: ${list(ctx.known)}`);
+  }
+  return Promise.all(
+    options.services.map(async (service): Promise<Plan> => {
+      if (!ctx.known.includes(service)) {
+        throw new UsageError(
+          `unknown service "${service}": there is no services/${service}/synthetic.ts. Known services: ${list(ctx.known)}`,
+        );
+      }
+      const checks = await loadChecks(service, ctx);
+      const invoker = options.remote
+        ? aliasFromEnv(service, ctx)
+        : await inProcess(service, ctx.io.servicesDir);
+      return { service, checks, invoker };
+    }),
+  );
 }
 
-async function plan(
-  service: string,
-  known: readonly string[],
-  options: Options,
-  io: SyntheticCliIo,
-  clients: Map<string, LambdaClient>,
-): Promise<Plan> {
-  if (!known.includes(service)) {
-    throw new UsageError(
-      `unknown service "${service}": there is no services/${service}/synthetic.ts. Known services: ${list(known)}`,
-    );
+/** Every target of a smoke-targets file: its alias, or its Lattice URL when it has one. */
+async function targetPlans(file: string, ctx: Context): Promise<Plan[]> {
+  const { targets } = readSmokeTargets(file);
+  targets.forEach(({ service }, i) => {
+    if (!ctx.known.includes(service)) {
+      throw new UsageError(
+        `targets file ${file}: targets[${i}].service "${service}" has no services/${service}/synthetic.ts: add one (npm run new-service writes it) or remove the service from its stage`,
+      );
+    }
+  });
+  return Promise.all(
+    targets.map(async ({ service, environment, aliasArn, url }): Promise<Plan> => {
+      const checks = await loadChecks(service, ctx);
+      const region = aliasRegion(aliasArn) as string; // validated by readSmokeTargets
+      const invoker =
+        url !== undefined
+          ? ctx.latticeInvoker({ url, region: latticeRegion(url) ?? region })
+          : lambdaInvoker(lambdaClient(region, ctx), aliasArn);
+      return { service, environment, checks, invoker };
+    }),
+  );
+}
+
+/** A service's checks, loaded once however many targets it has. */
+function loadChecks(service: string, ctx: Context): Promise<SyntheticCheck[]> {
+  let loaded = ctx.checks.get(service);
+  if (loaded === undefined) {
+    const file = `services/${service}/synthetic.ts`;
+    loaded = importModule<{ checks?: unknown }>(
+      path.join(ctx.io.servicesDir, service, 'synthetic.ts'),
+      file,
+    ).then((module) => {
+      try {
+        return validateChecks(module.checks, `${file} \`checks\``);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    });
+    ctx.checks.set(service, loaded);
   }
-  const dir = path.join(io.servicesDir, service);
-  const syntheticModule = (await import(path.join(dir, 'synthetic.ts'))) as { checks?: unknown };
-  let checks: SyntheticCheck[];
+  return loaded;
+}
+
+function aliasFromEnv(service: string, ctx: Context): Invoker {
+  let variable: string;
   try {
-    checks = validateChecks(syntheticModule.checks, `services/${service}/synthetic.ts \`checks\``);
+    variable = targetEnvVar(service);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-
-  if (options.remote) {
-    let variable: string;
-    try {
-      variable = targetEnvVar(service);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const arn = io.env[variable]?.trim();
-    if (!arn) {
-      throw new UsageError(
-        `${variable} is not set: export it with the ARN of ${service}'s deployed alias, e.g. ${variable}=arn:aws:lambda:eu-west-1:123456789012:function:dev-${service}:live`,
-      );
-    }
-    const region = regionOf(arn);
-    if (region === undefined) {
-      throw new UsageError(`${variable} "${arn}" is not a Lambda function ARN`);
-    }
-    let client = clients.get(region);
-    if (client === undefined) {
-      client = io.createLambdaClient?.(region) ?? new LambdaClient({ region });
-      clients.set(region, client);
-    }
-    return { service, checks, invoker: lambdaInvoker(client, arn) };
+  const arn = ctx.io.env[variable]?.trim();
+  if (!arn) {
+    throw new UsageError(
+      `${variable} is not set: export it with the ARN of ${service}'s deployed alias, e.g. ${variable}=arn:aws:lambda:eu-west-1:123456789012:function:dev-${service}:live`,
+    );
   }
+  const region = regionOf(arn);
+  if (region === undefined) {
+    throw new UsageError(`${variable} "${arn}" is not a Lambda function ARN`);
+  }
+  return lambdaInvoker(lambdaClient(region, ctx), arn);
+}
 
-  const handlerFile = path.join(dir, 'handler.ts');
+async function inProcess(service: string, servicesDir: string): Promise<Invoker> {
+  const handlerFile = path.join(servicesDir, service, 'handler.ts');
   if (!existsSync(handlerFile)) {
     throw new UsageError(`services/${service}/handler.ts does not exist`);
   }
-  const handlerModule = (await import(handlerFile)) as { handler?: unknown };
+  const handlerModule = await importModule<{ handler?: unknown }>(
+    handlerFile,
+    `services/${service}/handler.ts`,
+  );
   if (typeof handlerModule.handler !== 'function') {
     throw new UsageError(`services/${service}/handler.ts does not export a function \`handler\``);
   }
-  return {
-    service,
-    checks,
-    invoker: inProcessInvoker(handlerModule.handler as InProcessHandler<unknown>, {
-      functionName: service,
-    }),
+  return inProcessInvoker(handlerModule.handler as InProcessHandler<unknown>, {
+    functionName: service,
+  });
+}
+
+async function importModule<T>(file: string, name: string): Promise<T> {
+  try {
+    return (await import(file)) as T;
+  } catch (error) {
+    throw new UsageError(`${name} cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** One Lambda client per region, shared by every target there. */
+function lambdaClient(region: string, ctx: Context): LambdaClient {
+  let client = ctx.clients.get(region);
+  if (client === undefined) {
+    client = ctx.io.createLambdaClient?.(region) ?? new LambdaClient({ region });
+    ctx.clients.set(region, client);
+  }
+  return client;
+}
+
+/** Records the one-line fix of an error that comes from where the checks run, not the target. */
+function guard(invoker: Invoker, problems: Set<string>): Invoker {
+  return async (event, signal) => {
+    try {
+      return await invoker(event, signal);
+    } catch (error) {
+      const line = describeEnvironmentError(error);
+      if (line !== undefined) problems.add(line);
+      throw error;
+    }
   };
 }
 
@@ -231,11 +370,24 @@ function list(names: readonly string[]): string {
   return names.length > 0 ? names.join(', ') : '(none)';
 }
 
-/** Renders results as an aligned text table followed by a one-line summary. */
+/**
+ * Renders results as an aligned text table followed by a one-line summary. The ENVIRONMENT
+ * column appears when any result names its environment (targets from a file).
+ */
 export function formatTable(results: readonly ServiceResult[]): string {
-  const header = ['SERVICE', 'CHECK', 'RESULT', 'STATUS', 'LATENCY', 'REASON'];
+  const withEnvironment = results.some((r) => r.environment !== undefined);
+  const header = [
+    'SERVICE',
+    ...(withEnvironment ? ['ENVIRONMENT'] : []),
+    'CHECK',
+    'RESULT',
+    'STATUS',
+    'LATENCY',
+    'REASON',
+  ];
   const rows = results.map((r) => [
     r.service,
+    ...(withEnvironment ? [r.environment ?? '-'] : []),
     r.name,
     r.passed ? 'PASS' : 'FAIL',
     r.statusCode === undefined ? '-' : String(r.statusCode),
@@ -258,6 +410,9 @@ export function formatTable(results: readonly ServiceResult[]): string {
 }
 
 if (require.main === module) {
+  // Versions are pinned by the lock file: the SDK's notice about future Node versions cannot
+  // matter here, and it would repeat before every table.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const argv = process.argv.slice(2);
   if (!argv.includes('--verbose')) process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   main({

@@ -1,8 +1,12 @@
-import { parseChecks } from '../synthetic/parse-checks';
+import { latticeRegion } from '../synthetic/lattice-invoker';
 import type { SyntheticCheck } from '../synthetic/types';
+import { DEFAULT_CHECKS_FILE, readChecksFile } from './checks-file';
 
 /** Which traffic hook this function is; only used to label logs and validate the qualifier. */
 export type HookPhase = 'pre-traffic' | 'post-traffic';
+
+/** What the post-traffic hook does when the canary saw too few invocations of the new version. */
+export type OnQuiet = 'fail' | 'generate-traffic';
 
 /** Names of the environment variables the traffic hook reads. */
 export const HOOK_ENV = {
@@ -10,10 +14,18 @@ export const HOOK_ENV = {
   functionName: 'TARGET_FUNCTION_NAME',
   /** Pre-traffic: the new version number. Post-traffic: the alias, `live`. */
   qualifier: 'TARGET_QUALIFIER',
-  /** JSON array of `SyntheticCheck`. */
-  checks: 'SYNTHETIC_CHECKS',
   /** `pre-traffic` or `post-traffic`. */
   phase: 'HOOK_PHASE',
+  /** Path of the checks file. @default `checks.json` beside the handler */
+  checksFile: 'SYNTHETIC_CHECKS_FILE',
+  /** Post-traffic: invocations the new version must have served since traffic started shifting. @default 0 (not judged) */
+  minInvocations: 'MIN_INVOCATIONS',
+  /** Post-traffic: `fail` or `generate-traffic` when there were fewer. @default `fail` */
+  onQuiet: 'ON_QUIET',
+  /** Post-traffic: the service's VPC Lattice URL; the checks go through it instead of the alias. */
+  targetUrl: 'TARGET_URL',
+  /** Set by Lambda: the region to sign Lattice requests for when the URL does not name one. */
+  region: 'AWS_REGION',
 } as const;
 
 /** The validated configuration of one traffic hook. */
@@ -22,27 +34,37 @@ export interface HookConfig {
   readonly qualifier: string;
   readonly phase: HookPhase;
   readonly checks: readonly SyntheticCheck[];
+  /** 0: the canary's traffic is not counted. */
+  readonly minInvocations: number;
+  readonly onQuiet: OnQuiet;
+  /** Present when the post-traffic checks go through VPC Lattice. */
+  readonly lattice?: { readonly url: string; readonly region: string };
 }
 
 const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
 const VERSION = /^[1-9][0-9]*$/;
 const ALIAS = /^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/;
+const WHOLE_NUMBER = /^[0-9]{1,9}$/;
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Reads and validates the hook's environment.
+ * Reads and validates the hook's environment and its checks file.
  *
  * The pre-traffic hook must target a published version (a number), never an alias: the alias
  * still points at the old version before traffic shifts. The post-traffic hook must target an
- * alias.
+ * alias. Only the post-traffic hook judges the canary's traffic (`MIN_INVOCATIONS`) or goes
+ * through Lattice (`TARGET_URL`): before traffic moves there is nothing to count, and Lattice
+ * reaches the alias, which still serves the old version.
  *
- * @throws Error naming every missing or invalid variable
+ * @param defaultChecksFile where the checks are when `SYNTHETIC_CHECKS_FILE` is not set
+ * @throws Error naming every missing or invalid variable, and what is wrong with the checks file
  */
-export function readHookConfig(env: Readonly<Record<string, string | undefined>>): HookConfig {
+export function readHookConfig(env: Env, defaultChecksFile = DEFAULT_CHECKS_FILE): HookConfig {
   const problems: string[] = [];
   const functionName = env[HOOK_ENV.functionName]?.trim() ?? '';
   const qualifier = env[HOOK_ENV.qualifier]?.trim() ?? '';
   const phase = env[HOOK_ENV.phase]?.trim() ?? '';
-  const checksJson = env[HOOK_ENV.checks] ?? '';
 
   if (functionName === '') problems.push(`${HOOK_ENV.functionName} is not set`);
   else if (!FUNCTION_NAME.test(functionName)) {
@@ -68,16 +90,87 @@ export function readHookConfig(env: Readonly<Record<string, string | undefined>>
     );
   }
 
+  const judgement = readJudgement(env, phase, problems);
+  const lattice = readLattice(env, phase, problems);
+
   let checks: SyntheticCheck[] = [];
-  if (checksJson.trim() === '') problems.push(`${HOOK_ENV.checks} is not set`);
-  else {
-    try {
-      checks = parseChecks(checksJson, HOOK_ENV.checks);
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
+  const checksFile = env[HOOK_ENV.checksFile]?.trim() || defaultChecksFile;
+  try {
+    checks = readChecksFile(checksFile);
+  } catch (error) {
+    problems.push((error as Error).message);
   }
 
   if (problems.length > 0) throw new Error(`invalid hook configuration: ${problems.join('; ')}`);
-  return { functionName, qualifier, phase: phase as HookPhase, checks };
+  return {
+    functionName,
+    qualifier,
+    phase: phase as HookPhase,
+    checks,
+    ...judgement,
+    ...(lattice !== undefined && { lattice }),
+  };
+}
+
+function readJudgement(
+  env: Env,
+  phase: string,
+  problems: string[],
+): { minInvocations: number; onQuiet: OnQuiet } {
+  const rawMin = env[HOOK_ENV.minInvocations]?.trim() ?? '';
+  const rawOnQuiet = env[HOOK_ENV.onQuiet]?.trim() ?? '';
+  let minInvocations = 0;
+  if (rawMin !== '' && !WHOLE_NUMBER.test(rawMin)) {
+    problems.push(
+      `${HOOK_ENV.minInvocations} must be a whole number of 0 or more, got "${rawMin}"`,
+    );
+  } else if (rawMin !== '') {
+    minInvocations = Number(rawMin);
+  }
+  if (minInvocations > 0 && phase === 'pre-traffic') {
+    problems.push(
+      `${HOOK_ENV.minInvocations} is for the post-traffic hook only: before traffic moves there is nothing to count`,
+    );
+  }
+  let onQuiet: OnQuiet = 'fail';
+  if (rawOnQuiet === 'fail' || rawOnQuiet === 'generate-traffic') onQuiet = rawOnQuiet;
+  else if (rawOnQuiet !== '') {
+    problems.push(`${HOOK_ENV.onQuiet} must be "fail" or "generate-traffic", got "${rawOnQuiet}"`);
+  }
+  return { minInvocations, onQuiet };
+}
+
+function readLattice(
+  env: Env,
+  phase: string,
+  problems: string[],
+): HookConfig['lattice'] | undefined {
+  const url = env[HOOK_ENV.targetUrl]?.trim() ?? '';
+  if (url === '') return undefined;
+  if (phase === 'pre-traffic') {
+    problems.push(
+      `${HOOK_ENV.targetUrl} is for the post-traffic hook only: before traffic moves, Lattice still reaches the old version`,
+    );
+    return undefined;
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== 'https:' || parsed.search !== '' || parsed.hash !== '') {
+    problems.push(
+      `${HOOK_ENV.targetUrl} "${url}" must be an https URL without query or fragment, e.g. https://<service>.<id>.vpc-lattice-svcs.<region>.on.aws`,
+    );
+    return undefined;
+  }
+  const region = latticeRegion(url) ?? env[HOOK_ENV.region]?.trim() ?? '';
+  if (region === '') {
+    problems.push(
+      `${HOOK_ENV.targetUrl} "${url}" names no region and ${HOOK_ENV.region} is not set`,
+    );
+    return undefined;
+  }
+  return { url, region };
 }

@@ -1,12 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { describeError } from '../synthetic/describe-error';
 import { lambdaInvoker } from '../synthetic/lambda-invoker';
+import { latticeInvoker, type LatticeInvokerOptions } from '../synthetic/lattice-invoker';
 import { runChecks, type CheckLogger } from '../synthetic/run-checks';
-import type { CheckResult } from '../synthetic/types';
-import { readHookConfig } from './hook-config';
+import type { CheckResult, Invoker } from '../synthetic/types';
+import { gatherEvidence, type CanaryEvidence } from './canary-evidence';
+import { readHookConfig, type HookConfig } from './hook-config';
 import { reportStatus, type HookExecutionIds, type ReportResult } from './report-status';
+
+export { DEFAULT_CHECKS_FILE } from './checks-file';
 
 /** Time kept back from the Lambda timeout for reporting the status to CodeDeploy. */
 export const REPORT_RESERVE_MS = 15_000;
@@ -16,6 +21,8 @@ export const MAX_CHECK_TIMEOUT_MS = 30_000;
 export const REPORT_ATTEMPTS = 3;
 /** Pauses before the report retries. */
 export const REPORT_BACKOFF_MS: readonly number[] = [250, 1_000];
+/** Invocations in flight at most while the post-traffic hook generates traffic. */
+export const GENERATE_CONCURRENCY = 10;
 
 /** The event CodeDeploy sends to a Lambda lifecycle hook. */
 export interface CodeDeployHookEvent {
@@ -34,6 +41,8 @@ export interface HookOutcome {
   /** Why the status is `Failed`; absent on success. */
   readonly reason?: string;
   readonly results: readonly CheckResult[];
+  /** Post-traffic with `MIN_INVOCATIONS`: the canary's traffic, as far as it was counted. */
+  readonly evidence?: CanaryEvidence;
 }
 
 /** The logging the hook needs. Powertools `Logger` satisfies it. */
@@ -45,6 +54,10 @@ export interface HookLogger extends CheckLogger {
 export interface TrafficHookDependencies {
   readonly lambda: LambdaClient;
   readonly codedeploy: CodeDeployClient;
+  /** Reads the canary's invocation count (post-traffic with `MIN_INVOCATIONS`). */
+  readonly cloudwatch: CloudWatchClient;
+  /** Builds the invoker for `TARGET_URL`. @default {@link latticeInvoker} */
+  readonly latticeInvoker?: (options: LatticeInvokerOptions) => Invoker;
   /** Read on every invocation. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** @default a Powertools Logger */
@@ -57,6 +70,8 @@ export interface TrafficHookDependencies {
   readonly reportAttempts?: number;
   /** @default REPORT_BACKOFF_MS */
   readonly reportBackoffMs?: readonly number[];
+  /** @default GENERATE_CONCURRENCY */
+  readonly generateConcurrency?: number;
 }
 
 /** The hook handler type produced by {@link createHandler}. */
@@ -67,14 +82,17 @@ export type TrafficHookHandler = (
 
 /**
  * Builds the traffic-hook handler, shared by the pre-traffic hook (targets the new version)
- * and the post-traffic hook (targets the `live` alias).
+ * and the post-traffic hook (targets the `live` alias, or its VPC Lattice front door when
+ * `TARGET_URL` is set).
  *
  * Every invocation reports to CodeDeploy exactly once: `Succeeded` only when every check
- * passed, otherwise `Failed` (failed check, bad configuration, SDK error, time budget spent).
- * The check budget is the remaining Lambda time minus `reserveMs`; each check times out after
- * `min(budget, maxCheckTimeoutMs)`, and an overall deadline at the budget makes sure a hung
- * invocation cannot delay the report. The report is retried on transient errors within the
- * reserve; when every attempt fails the error is logged and rethrown.
+ * passed, otherwise `Failed` (failed check, bad configuration or checks file, SDK error, too
+ * little canary traffic, time budget spent). The budget is the remaining Lambda time minus
+ * `reserveMs`; an overall deadline at the budget makes sure a hung call cannot delay the
+ * report. With `MIN_INVOCATIONS`, the post-traffic hook first makes sure the new version served
+ * enough invocations (see {@link gatherEvidence}), keeping back time for its checks. Each check
+ * times out after `min(time left, maxCheckTimeoutMs)`. The report is retried on transient
+ * errors within the reserve; when every attempt fails the error is logged and rethrown.
  */
 export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler {
   const logger = deps.logger ?? new Logger({ serviceName: 'traffic-hook' });
@@ -82,6 +100,8 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
   const maxCheckTimeoutMs = deps.maxCheckTimeoutMs ?? MAX_CHECK_TIMEOUT_MS;
   const attempts = deps.reportAttempts ?? REPORT_ATTEMPTS;
   const backoffMs = deps.reportBackoffMs ?? REPORT_BACKOFF_MS;
+  const concurrency = deps.generateConcurrency ?? GENERATE_CONCURRENCY;
+  const makeLatticeInvoker = deps.latticeInvoker ?? latticeInvoker;
   const retryPauses = backoffMs.slice(0, attempts - 1).reduce((sum, ms) => sum + ms, 0);
   const attemptTimeoutMs = Math.max(100, Math.floor((reserveMs - retryPauses) / attempts));
 
@@ -101,9 +121,10 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
       phase: env.HOOK_PHASE,
       target: env.TARGET_FUNCTION_NAME,
       qualifier: env.TARGET_QUALIFIER,
+      ...(env.TARGET_URL && { targetUrl: env.TARGET_URL }),
     };
 
-    const outcome = await decide(context, env, labels);
+    const outcome = await decide(ids, context, env, labels);
     const failed = outcome.results.filter((r) => !r.passed).length;
     const summary = {
       ...labels,
@@ -111,6 +132,7 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
       ...(outcome.reason !== undefined && { reason: outcome.reason }),
       checks: outcome.results.length,
       failedChecks: failed,
+      ...(outcome.evidence !== undefined && { evidence: outcome.evidence }),
     };
 
     let reported: ReportResult;
@@ -142,14 +164,14 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
     return outcome;
   };
 
-  /** Runs the checks within the budget and decides the status; never throws. */
+  /** Judges the canary's traffic and runs the checks within the budget; never throws. */
   async function decide(
+    ids: HookExecutionIds,
     context: HookContext,
     env: Readonly<Record<string, string | undefined>>,
     labels: Record<string, unknown>,
   ): Promise<HookOutcome> {
     const controller = new AbortController();
-    let deadline: NodeJS.Timeout | undefined;
     try {
       const config = readHookConfig(env);
       const remainingMs = context.getRemainingTimeInMillis();
@@ -159,48 +181,117 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
           `no time left for checks: ${remainingMs} ms remaining, ${reserveMs} ms reserved for reporting`,
         );
       }
+      const hookDeadline = Date.now() + budgetMs;
+      const invoker = config.lattice
+        ? makeLatticeInvoker({ url: config.lattice.url, region: config.lattice.region })
+        : lambdaInvoker(deps.lambda, config.functionName, config.qualifier);
+
+      let evidence: CanaryEvidence | undefined;
+      if (config.phase === 'post-traffic' && config.minInvocations > 0) {
+        // The checks after it may need up to one check timeout: keep that back.
+        const checksReserveMs = Math.min(maxCheckTimeoutMs, Math.floor(budgetMs / 2));
+        const verdict = await judgeTraffic(ids, config, invoker, hookDeadline - checksReserveMs);
+        if (!verdict.enough) {
+          return failed(verdict.reason, verdict.failure ? [verdict.failure] : [], verdict.evidence);
+        }
+        evidence = verdict.evidence;
+        logger.info('canary traffic is enough to judge the release', { ...labels, ...evidence });
+      }
+
+      const checkBudgetMs = hookDeadline - Date.now();
+      if (checkBudgetMs <= 0) {
+        return failed(
+          `no time left for checks after counting the canary's invocations (budget ${budgetMs} ms)`,
+          [],
+          evidence,
+        );
+      }
       const checkLogger: CheckLogger = {
         info: (message, extra) => logger.info(message, { ...labels, ...extra }),
         error: (message, extra) => logger.error(message, { ...labels, ...extra }),
       };
-      const running = runChecks(
-        config.checks,
-        lambdaInvoker(deps.lambda, config.functionName, config.qualifier),
-        {
-          perCheckTimeoutMs: Math.min(budgetMs, maxCheckTimeoutMs),
-          logger: checkLogger,
-          signal: controller.signal,
-        },
-      );
-      const timedOut = new Promise<'deadline'>((resolve) => {
-        deadline = setTimeout(() => resolve('deadline'), budgetMs);
+      const running = runChecks(config.checks, invoker, {
+        perCheckTimeoutMs: Math.min(checkBudgetMs, maxCheckTimeoutMs),
+        logger: checkLogger,
+        signal: controller.signal,
       });
-      const results = await Promise.race([running, timedOut]);
+      const results = await raceDeadline(running, checkBudgetMs);
       if (results === 'deadline') {
         controller.abort(new Error('the hook time budget ran out'));
-        running.catch(() => undefined);
-        return failed(`time budget of ${budgetMs} ms ran out before every check finished`);
+        return failed(
+          `time budget of ${budgetMs} ms ran out before every check finished`,
+          [],
+          evidence,
+        );
       }
       const failures = results.filter((r) => !r.passed);
       return failures.length === 0
-        ? { status: 'Succeeded', results }
+        ? { status: 'Succeeded', results, ...(evidence !== undefined && { evidence }) }
         : failed(
             `${failures.length} of ${results.length} checks failed: ${failures
               .map((r) => `${r.name} (${r.reason ?? 'failed'})`)
               .join('; ')}`,
             results,
+            evidence,
           );
     } catch (error) {
       return failed(`hook error: ${describeError(error)}`);
     } finally {
-      clearTimeout(deadline);
       controller.abort(new Error('traffic hook finished'));
+    }
+  }
+
+  /** Counts the canary's traffic (and tops it up) until `deadline` at the latest. */
+  async function judgeTraffic(
+    ids: HookExecutionIds,
+    config: HookConfig,
+    invoker: Invoker,
+    deadline: number,
+  ): ReturnType<typeof gatherEvidence> {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new Error("the hook's time for counting the canary ran out")),
+      Math.max(0, deadline - Date.now()),
+    );
+    try {
+      return await gatherEvidence({
+        codedeploy: deps.codedeploy,
+        cloudwatch: deps.cloudwatch,
+        deploymentId: ids.deploymentId,
+        config,
+        invoker,
+        concurrency,
+        maxCheckTimeoutMs,
+        deadline,
+        signal: controller.signal,
+      });
+    } finally {
+      clearTimeout(timer);
+      controller.abort(new Error('done counting'));
     }
   }
 }
 
-function failed(reason: string, results: readonly CheckResult[] = []): HookOutcome {
-  return { status: 'Failed', reason, results };
+/** Settles with `promise`, or with `'deadline'` after `ms` if that comes first. */
+async function raceDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'deadline'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+    promise.catch(() => undefined);
+  }
+}
+
+function failed(
+  reason: string,
+  results: readonly CheckResult[] = [],
+  evidence?: CanaryEvidence,
+): HookOutcome {
+  return { status: 'Failed', reason, results, ...(evidence !== undefined && { evidence }) };
 }
 
 function readIds(event: unknown): HookExecutionIds | undefined {
@@ -220,4 +311,5 @@ function readIds(event: unknown): HookExecutionIds | undefined {
 export const handler: TrafficHookHandler = createHandler({
   lambda: new LambdaClient({}),
   codedeploy: new CodeDeployClient({}),
+  cloudwatch: new CloudWatchClient({}),
 });

@@ -4,9 +4,9 @@ import type { SyntheticCheck } from './types';
  * Validates that `value` is a non-empty array of well-formed synthetic checks with unique
  * names, and returns it typed.
  *
- * @param value the candidate, e.g. a parsed environment variable or a module's `checks` export
- * @param source how to name the value in error messages, e.g. `SYNTHETIC_CHECKS`
- * @throws Error naming every problem found, e.g. `SYNTHETIC_CHECKS[1].expect.statusCode ...`
+ * @param value the candidate, e.g. a parsed checks file or a module's `checks` export
+ * @param source how to name the value in error messages, e.g. `/var/task/checks.json`
+ * @throws Error naming every problem found, e.g. `/var/task/checks.json[1].expect.statusCode ...`
  */
 export function validateChecks(value: unknown, source: string): SyntheticCheck[] {
   if (!Array.isArray(value)) {
@@ -38,7 +38,7 @@ export function validateChecks(value: unknown, source: string): SyntheticCheck[]
 }
 
 /**
- * Parses a JSON text (such as the hook's `SYNTHETIC_CHECKS` variable) and validates it with
+ * Parses a JSON text (such as the hook's `checks.json`) and validates it with
  * {@link validateChecks}.
  *
  * @throws Error when the text is not JSON or the checks are malformed

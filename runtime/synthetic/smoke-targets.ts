@@ -19,6 +19,11 @@ export interface SmokeTarget {
   readonly environment: string;
   /** The qualified ARN of the service's `live` alias there; its region is the client's. */
   readonly aliasArn: string;
+  /**
+   * The service's VPC Lattice URL there, when it has a front door: the checks go through it
+   * (HTTPS, SigV4) instead of invoking the alias. @default the alias is invoked
+   */
+  readonly url?: string;
 }
 
 /** Folder of the targets files inside the cloud assembly. */

@@ -4,7 +4,8 @@
  * (invokes the new version), the post-traffic hook (invokes the `live` alias) and the smoke
  * test that runs against the dev stage in the pipeline.
  *
- * Checks are serialised into the hook's environment, so they must be plain JSON data.
+ * Checks ship as JSON in the hook's bundle (`checks.json` beside the handler) and the post-traffic
+ * hook may send them through VPC Lattice, so they must be plain JSON data.
  */
 export interface SyntheticCheck {
   /** Unique, human-readable name, printed in logs and tables. */

@@ -1,12 +1,34 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EXIT, knownServices, main, type SyntheticCliIo } from '../../scripts/synthetic';
+import {
+  latticeInvoker,
+  type LatticeInvokerOptions,
+} from '../../runtime/synthetic/lattice-invoker';
+import { TEST_CREDENTIALS, parseAuthorization, startLatticeFake } from '../runtime/lattice-server';
 import { apiResult, lambdaPayload } from '../runtime/support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures', 'services');
+
+/** Targets files written by the tests, in a folder of their own. */
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'smoke-targets-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+let files = 0;
+function targetsFile(content: unknown): string {
+  const file = path.join(TMP, `targets-${++files}.json`);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+/** A targets file of stage dev, wave 1, with these targets. */
+const targets = (...entries: Record<string, unknown>[]) =>
+  targetsFile({ stage: 'dev', wave: 1, targets: entries });
+const arn = (region: string, name = 'dev-healthy') =>
+  `arn:aws:lambda:${region}:123456789012:function:${name}:live`;
 
 /** Runs the script as `npm run synthetic` does, in a child process. */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -78,6 +100,34 @@ describe('npm run synthetic (child process)', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('--remote');
     expect(stdout).toContain('SYNTHETIC_TARGET_<SERVICE>');
+    expect(stdout).toContain('--targets <file>');
+  });
+
+  it('turns network trouble into one line per fix, without a stack trace or SDK notice, and exits 2', () => {
+    const file = targets(
+      { service: 'greeter', environment: 'far', aliasArn: arn('us-east-9', 'dev-greeter') },
+      {
+        service: 'greeter',
+        environment: 'lattice',
+        aliasArn: arn('eu-west-1', 'dev-greeter'),
+        url: 'https://greeter-0a1b.7d67968.vpc-lattice-svcs.eu-west-1.on.aws',
+      },
+    );
+    const { code, stdout, stderr } = runCli(['--remote', '--targets', file], {
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n').sort()).toEqual([
+      expect.stringMatching(
+        /^synthetic: cannot resolve greeter-0a1b\.7d67968\.vpc-lattice-svcs\.eu-west-1\.on\.aws \((ENOTFOUND|EAI_AGAIN)\): a VPC Lattice service is reachable only from a VPC associated with its service network;/,
+      ),
+      expect.stringMatching(
+        /^synthetic: cannot resolve lambda\.us-east-9\.amazonaws\.com \((ENOTFOUND|EAI_AGAIN)\): check that "us-east-9" is an AWS region \(it comes from the target ARN\)/,
+      ),
+    ]);
   });
 
   it('fails clearly when --remote has no target variable', () => {
@@ -198,5 +248,178 @@ describe('main (in-process)', () => {
     expect(stderr).toBe(
       'synthetic: SYNTHETIC_TARGET_HEALTHY "dev-healthy" is not a Lambda function ARN',
     );
+  });
+});
+
+describe('main --targets <file>', () => {
+  const lambdaMock = mockClient(LambdaClient);
+  beforeEach(() => {
+    lambdaMock.reset();
+    lambdaMock
+      .on(InvokeCommand)
+      .resolves({ StatusCode: 200, Payload: lambdaPayload(apiResult(200, { ok: true })) });
+  });
+
+  it('runs each target against its alias, one client per region, with an ENVIRONMENT column', async () => {
+    const file = targetsFile({
+      stage: 'prod',
+      wave: 1,
+      targets: [
+        { service: 'healthy', environment: 'prod-eu', aliasArn: arn('eu-central-1') },
+        { service: 'healthy', environment: 'prod-eu-2', aliasArn: arn('eu-central-1', 'p2') },
+        { service: 'healthy', environment: 'prod-us', aliasArn: arn('us-east-1') },
+      ],
+    });
+    const regions: string[] = [];
+
+    const { code, stdout } = await runMain(['--remote', '--targets', file], {
+      createLambdaClient: (region) => {
+        regions.push(region);
+        return new LambdaClient({ region });
+      },
+    });
+
+    expect(code).toBe(EXIT.passed);
+    expect(regions.sort()).toEqual(['eu-central-1', 'us-east-1']);
+    expect(lambdaMock.commandCalls(InvokeCommand).map((c) => c.args[0].input.FunctionName)).toEqual(
+      [arn('eu-central-1'), arn('eu-central-1', 'p2'), arn('us-east-1')],
+    );
+    expect(stdout).toMatch(/^SERVICE\s+ENVIRONMENT\s+CHECK\s+RESULT\s+STATUS\s+LATENCY\s+REASON$/m);
+    expect(rows(stdout)).toEqual([
+      ['healthy', 'prod-eu', 'is ok', 'PASS', '200', expect.stringMatching(/ms$/)],
+      ['healthy', 'prod-eu-2', 'is ok', 'PASS', '200', expect.stringMatching(/ms$/)],
+      ['healthy', 'prod-us', 'is ok', 'PASS', '200', expect.stringMatching(/ms$/)],
+    ]);
+  });
+
+  it('goes through VPC Lattice, signed for the region of the URL, when a target has a url', async () => {
+    const fake = await startLatticeFake(() => ({
+      status: 200,
+      body: JSON.stringify({ ok: true }),
+    }));
+    const url = 'https://healthy-0a1b.7d67968.vpc-lattice-svcs.ap-southeast-2.on.aws';
+    const built: LatticeInvokerOptions[] = [];
+    try {
+      const file = targets({
+        service: 'healthy',
+        environment: 'dev',
+        aliasArn: arn('eu-west-1'),
+        url,
+      });
+      const { code, stdout } = await runMain(['--targets', file], {
+        createLatticeInvoker: (options) => {
+          built.push(options);
+          return latticeInvoker({ ...options, url: fake.url, credentials: TEST_CREDENTIALS });
+        },
+      });
+      expect(code).toBe(EXIT.passed);
+      expect(built).toEqual([{ url, region: 'ap-southeast-2' }]);
+      expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
+      expect(fake.requests.map((r) => [r.method, r.path])).toEqual([['GET', '/']]);
+      expect(parseAuthorization(fake.requests[0].headers.authorization)).toMatchObject({
+        service: 'vpc-lattice-svcs',
+        region: 'ap-southeast-2',
+      });
+      expect(rows(stdout)).toEqual([
+        ['healthy', 'dev', 'is ok', 'PASS', '200', expect.any(String)],
+      ]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  const missing = path.join(TMP, 'absent.json');
+  it.each([
+    [
+      'a missing file',
+      () => missing,
+      `synthetic: targets file ${missing} does not exist: pass the file synth wrote (cdk.out/smoke/<stage>-wave<N>.json after npx cdk synth '**')`,
+    ],
+    [
+      'a file that is not JSON',
+      () => targetsFile('{"stage":'),
+      /^synthetic: targets file .*targets-\d+\.json is not valid JSON \(.+\): regenerate it with npx cdk synth '\*\*' \(it is written to cdk\.out\/smoke\/\)$/,
+    ],
+    [
+      'an empty target list',
+      () => targets(),
+      /targets-\d+\.json: targets is empty, so nothing would be checked: regenerate it/,
+    ],
+    [
+      'an entry without an alias ARN',
+      () =>
+        targets(
+          { service: 'healthy', environment: 'dev', aliasArn: arn('eu-west-1') },
+          { service: 'healthy', environment: 'dev', aliasArn: 'dev-healthy' },
+        ),
+      /targets-\d+\.json: targets\[1\]\.aliasArn "dev-healthy" is not a Lambda alias ARN \(arn:aws:lambda:<region>:<account>:function:<name>:<alias>\): regenerate it/,
+    ],
+    [
+      'an entry with a url that is not https',
+      () =>
+        targets({
+          service: 'healthy',
+          environment: 'dev',
+          aliasArn: arn('eu-west-1'),
+          url: 'http://x',
+        }),
+      /targets\[0\]\.url "http:\/\/x" is not an https URL/,
+    ],
+    [
+      'a service without synthetic.ts',
+      () => targets({ service: 'no-checks', environment: 'dev', aliasArn: arn('eu-west-1') }),
+      /targets-\d+\.json: targets\[0\]\.service "no-checks" has no services\/no-checks\/synthetic\.ts: add one \(npm run new-service writes it\) or remove the service from its stage$/,
+    ],
+  ])('refuses %s with one line and exit 2, invoking nothing', async (_case, file, line) => {
+    const { code, stdout, stderr } = await runMain(['--remote', '--targets', file()]);
+    expect(code).toBe(EXIT.usage);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')).toHaveLength(1);
+    if (typeof line === 'string') expect(stderr).toBe(line);
+    else expect(stderr).toMatch(line);
+    expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  it('refuses service names beside --targets, and --targets without a file', async () => {
+    const both = await runMain(['--targets', 'x.json', 'healthy']);
+    expect(both.code).toBe(EXIT.usage);
+    expect(both.stderr).toBe(
+      'synthetic: --targets runs every target of x.json; name no services with it (got healthy) (see --help)',
+    );
+    const bare = await runMain(['--targets']);
+    expect(bare.stderr).toBe(
+      'synthetic: --targets needs the path of a smoke-targets file (see --help)',
+    );
+  });
+
+  it('prints one line naming the fix for missing credentials, not a table of failures', async () => {
+    lambdaMock.on(InvokeCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
+    const file = targets(
+      { service: 'healthy', environment: 'a', aliasArn: arn('eu-west-1') },
+      { service: 'broken', environment: 'b', aliasArn: arn('eu-west-1', 'dev-broken') },
+    );
+    const { code, stdout, stderr } = await runMain(['--targets', file]);
+    expect(code).toBe(EXIT.usage);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'synthetic: no AWS credentials found: configure them (e.g. export AWS_PROFILE=<profile>, or aws sso login) and run again',
+    );
+  });
+
+  it('still prints the table when the targets answer, whatever they answer', async () => {
+    lambdaMock.on(InvokeCommand).rejects(
+      Object.assign(new Error('Function not found'), {
+        name: 'ResourceNotFoundException',
+        $metadata: {},
+      }),
+    );
+    const file = targets({ service: 'healthy', environment: 'dev', aliasArn: arn('eu-west-1') });
+    const { code, stdout } = await runMain(['--targets', file]);
+    expect(code).toBe(EXIT.failed);
+    expect(stdout).toContain('invoke failed: ResourceNotFoundException: Function not found');
   });
 });

@@ -7,46 +7,29 @@ import {
 import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  createHandler,
   handler as deployedHandler,
   type TrafficHookDependencies,
 } from '../../../runtime/hooks/traffic-hook';
-import type { SyntheticCheck } from '../../../runtime/synthetic/types';
-import { apiResult, hangUntilAborted, lambdaPayload, recordingLogger } from '../support';
+import { apiResult, hangUntilAborted, lambdaPayload } from '../support';
+import {
+  CHECKS,
+  EVENT,
+  REPORT_IDS as REPORT_OK,
+  RESERVE_MS,
+  buildHook,
+  checksFolder,
+  context,
+  hookEnv,
+  invokesOf,
+  reportsTo,
+} from './fixtures';
 
 const lambdaMock = mockClient(LambdaClient);
 const codedeployMock = mockClient(CodeDeployClient);
 
-const EVENT = { DeploymentId: 'd-ABCDEF123', LifecycleEventHookExecutionId: 'hook-exec-42' };
-const REPORT_OK = {
-  deploymentId: 'd-ABCDEF123',
-  lifecycleEventHookExecutionId: 'hook-exec-42',
-};
-
-const CHECKS: SyntheticCheck[] = [
-  {
-    name: 'greets by name',
-    event: { rawPath: '/hello', queryStringParameters: { name: 'canary' } },
-    expect: { statusCode: 200, bodyFields: { message: 'Hello, canary!' } },
-  },
-  {
-    name: 'greets the world',
-    event: { rawPath: '/hello' },
-    expect: { statusCode: 200, bodyContains: ['Hello, world!'] },
-  },
-];
-
-const PRE_ENV = {
-  TARGET_FUNCTION_NAME: 'prod-greeter',
-  TARGET_QUALIFIER: '7',
-  SYNTHETIC_CHECKS: JSON.stringify(CHECKS),
-  HOOK_PHASE: 'pre-traffic',
-};
-const POST_ENV = { ...PRE_ENV, TARGET_QUALIFIER: 'live', HOOK_PHASE: 'post-traffic' };
-
-/** A context with this much Lambda time left; with RESERVE_MS kept back the check budget is the rest. */
-const context = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs });
-const RESERVE_MS = 300;
+const folder = checksFolder();
+afterAll(() => folder.remove());
+const { pre: PRE_ENV, post: POST_ENV } = hookEnv(folder.write(CHECKS));
 
 /** A greeter-like fake: answers each check's event correctly. */
 function answerLikeGreeter(): void {
@@ -62,25 +45,9 @@ function answerLikeGreeter(): void {
   });
 }
 
-function build(overrides: Partial<TrafficHookDependencies> = {}) {
-  const { logger, lines } = recordingLogger();
-  const hook = createHandler({
-    lambda: new LambdaClient({ region: 'eu-west-1' }),
-    codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
-    env: PRE_ENV,
-    logger,
-    reserveMs: RESERVE_MS,
-    reportBackoffMs: [10, 20],
-    ...overrides,
-  });
-  return { hook, lines };
-}
-
-const reports = () =>
-  codedeployMock
-    .commandCalls(PutLifecycleEventHookExecutionStatusCommand)
-    .map((c) => c.args[0].input);
-const invokes = () => lambdaMock.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+const build = (overrides: Partial<TrafficHookDependencies> = {}) => buildHook(PRE_ENV, overrides);
+const reports = () => reportsTo(codedeployMock);
+const invokes = () => invokesOf(lambdaMock);
 
 beforeEach(() => {
   lambdaMock.reset();
@@ -254,11 +221,15 @@ describe('traffic hook', () => {
     expect(reports()).toHaveLength(1);
   });
 
-  const without = (key: keyof typeof PRE_ENV) => {
+  const without = (key: string) => {
     const env: Record<string, string> = { ...PRE_ENV };
     delete env[key];
     return env;
   };
+  const withChecks = (content: unknown) => ({
+    ...PRE_ENV,
+    SYNTHETIC_CHECKS_FILE: folder.write(content),
+  });
   it.each([
     [
       'TARGET_FUNCTION_NAME missing',
@@ -266,22 +237,27 @@ describe('traffic hook', () => {
       'TARGET_FUNCTION_NAME is not set',
     ],
     ['TARGET_QUALIFIER missing', without('TARGET_QUALIFIER'), 'TARGET_QUALIFIER is not set'],
-    ['SYNTHETIC_CHECKS missing', without('SYNTHETIC_CHECKS'), 'SYNTHETIC_CHECKS is not set'],
     [
       'HOOK_PHASE missing',
       without('HOOK_PHASE'),
       'HOOK_PHASE must be "pre-traffic" or "post-traffic"',
     ],
     [
-      'SYNTHETIC_CHECKS unparsable',
-      { ...PRE_ENV, SYNTHETIC_CHECKS: '[{' },
-      'SYNTHETIC_CHECKS is not valid JSON',
+      'the checks file is missing',
+      { ...PRE_ENV, SYNTHETIC_CHECKS_FILE: `${folder.dir}/absent.json` },
+      `checks file ${folder.dir}/absent.json does not exist: the hook's bundle must hold the service's checks as checks.json beside the handler`,
     ],
-    ['SYNTHETIC_CHECKS empty', { ...PRE_ENV, SYNTHETIC_CHECKS: '[]' }, 'SYNTHETIC_CHECKS is empty'],
     [
-      'SYNTHETIC_CHECKS malformed',
-      { ...PRE_ENV, SYNTHETIC_CHECKS: '[{"name":"x","event":{}}]' },
-      'SYNTHETIC_CHECKS[0].expect must be an object',
+      'the checks file cannot be read',
+      { ...PRE_ENV, SYNTHETIC_CHECKS_FILE: folder.dir },
+      `checks file ${folder.dir} cannot be read: EISDIR`,
+    ],
+    ['the checks file is not JSON', withChecks('[{'), 'is not valid JSON'],
+    ['the checks file is empty', withChecks([]), 'is empty: at least one synthetic check'],
+    [
+      'a check is malformed',
+      withChecks([{ name: 'x', event: {} }]),
+      '[0].expect must be an object, got undefined',
     ],
     [
       'function name invalid',
@@ -297,6 +273,36 @@ describe('traffic hook', () => {
       'post-traffic hook aimed at a version',
       { ...POST_ENV, TARGET_QUALIFIER: '7' },
       'must be an alias name',
+    ],
+    [
+      'MIN_INVOCATIONS is not a whole number',
+      { ...POST_ENV, MIN_INVOCATIONS: '2.5' },
+      'MIN_INVOCATIONS must be a whole number of 0 or more, got "2.5"',
+    ],
+    [
+      'MIN_INVOCATIONS is set on the pre-traffic hook',
+      { ...PRE_ENV, MIN_INVOCATIONS: '50' },
+      'MIN_INVOCATIONS is for the post-traffic hook only',
+    ],
+    [
+      'ON_QUIET is unknown',
+      { ...POST_ENV, MIN_INVOCATIONS: '50', ON_QUIET: 'ignore' },
+      'ON_QUIET must be "fail" or "generate-traffic", got "ignore"',
+    ],
+    [
+      'TARGET_URL is set on the pre-traffic hook',
+      { ...PRE_ENV, TARGET_URL: 'https://svc-1.abc.vpc-lattice-svcs.eu-west-1.on.aws' },
+      'TARGET_URL is for the post-traffic hook only',
+    ],
+    [
+      'TARGET_URL is not https',
+      { ...POST_ENV, TARGET_URL: 'http://svc-1.abc.vpc-lattice-svcs.eu-west-1.on.aws' },
+      'must be an https URL without query or fragment',
+    ],
+    [
+      'TARGET_URL names no region and AWS_REGION is not set',
+      { ...POST_ENV, TARGET_URL: 'https://orders.example.com' },
+      'TARGET_URL "https://orders.example.com" names no region and AWS_REGION is not set',
     ],
   ])('reports Failed once without invoking when %s', async (_case, env, message) => {
     answerLikeGreeter();
@@ -356,7 +362,7 @@ describe('the exported handler', () => {
   });
 
   it('reads process.env, uses the module-scope clients, and logs JSON lines with Powertools', async () => {
-    Object.assign(process.env, PRE_ENV);
+    Object.assign(process.env, PRE_ENV); // the checks file of the test
     answerLikeGreeter();
     const written: string[] = [];
     const capture = (chunk: unknown): boolean => {
