@@ -86,6 +86,13 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
   {
     part: 'Resource',
     pattern: /^\*$/,
+    actions: /^codedeploy:(ListDeploymentTargets|BatchGetDeploymentTargets)$/,
+    reason:
+      'Post-traffic hook: reads which version its own deployment shifts to and when traffic started shifting (the deployment id comes from CodeDeploy\'s event); these two CodeDeploy calls have no resource-level permissions, so AWS documents Resource "*" for them. Read-only.',
+  },
+  {
+    part: 'Resource',
+    pattern: /^\*$/,
     actions: /^(cloudformation:DescribeStacks|s3:ListBucket)$/,
     reason:
       'CDK Pipelines self-mutation: the CDK CLI reads bootstrap stacks and buckets whose names it discovers at run time; read-only.',

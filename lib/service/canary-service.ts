@@ -149,14 +149,20 @@ export class CanaryService extends Construct {
     // The post-traffic hook reads which version its deployment shifts to, and since when, to
     // count the new version's invocations (no silent pass on a quiet canary).
     if (service.canary.minInvocations > 0) {
-      this.postTrafficHook.function.addToRolePolicy(
+      const hook = this.postTrafficHook.function;
+      hook.addToRolePolicy(
         new PolicyStatement({
-          actions: [
-            'codedeploy:GetDeployment',
-            'codedeploy:ListDeploymentTargets',
-            'codedeploy:BatchGetDeploymentTargets',
-          ],
+          actions: ['codedeploy:GetDeployment'],
           resources: [this.deploymentGroup.deploymentGroupArn],
+        }),
+      );
+      // The deployment-target calls have no resource-level permissions: AWS lists no resource
+      // type for them, so an ARN here would deny them.
+      hook.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'ReadDeploymentTargets',
+          actions: ['codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'],
+          resources: ['*'],
         }),
       );
     }

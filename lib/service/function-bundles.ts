@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
+import { CHECKS_FILE } from '../../runtime/hooks/checks-file';
 import type { AppModel } from '../config/model';
 
 /** The project's root: bundles name their sources relative to it. */
@@ -9,8 +10,6 @@ const ROOT = path.join(__dirname, '..', '..');
 
 /** The hook handler shared by every pre- and post-traffic hook. */
 export const TRAFFIC_HOOK_ENTRY = path.join(ROOT, 'runtime', 'hooks', 'traffic-hook.ts');
-/** The file beside the hook handler that holds the service's synthetic checks. */
-export const CHECKS_FILE = 'checks.json';
 /** Where the bundles go inside the app's output folder (a folder the synth owns). */
 export const BUNDLES_DIR = 'bundles';
 const HOOK_KEY = 'traffic-hook';

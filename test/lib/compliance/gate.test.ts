@@ -11,21 +11,15 @@ import {
   readFindings,
   type Finding,
 } from '../../../lib/compliance/gate';
-import { loadApp } from '../../../lib/config/load';
 import { stageEnvironments } from '../../../lib/config/model';
+import { Strategy } from '../../../lib/config/strategy';
+import { MonitoringStack } from '../../../lib/monitoring/monitoring-stack';
 import { FunctionBundles } from '../../../lib/service/function-bundles';
-import { defaultApp } from '../../helpers/default-app';
-import { cdkJsonContext, ROOT } from '../../helpers/project';
-
-test('the whole app, pipeline and every stage stack, has zero unacknowledged findings', () => {
-  const s = defaultApp(); // synthesized with the gate
-  expect(s.synthError).toBeUndefined();
-  expect(fs.existsSync(path.join(s.outdir, 'validation-report.json'))).toBe(true);
-  expect(readFindings(s.outdir)).toEqual([]);
-});
+import { appModel, fixtureService, stageModel } from '../../helpers/model';
+import { cdkJsonContext } from '../../helpers/project';
 
 /**
- * One stage of the real model, outside any pipeline, in an App with the gate, with every
+ * One stage of a fixture model with its monitoring, outside any pipeline, in an App with the gate, with every
  * planted construct in its first service stack: each check's engine starts once, not once per
  * planted case. Each test below reads the findings of its own planted constructs.
  */
@@ -41,13 +35,22 @@ describe('constructs planted in a stage stack', () => {
     const app = new App({ outdir, context: cdkJsonContext() });
     addComplianceChecks(app);
     acknowledgeReviewedWildcards(app);
-    const model = loadApp(ROOT);
-    const stage = new ApplicationStage(app, 'prod', {
-      stage: model.stages[1],
-      environment: stageEnvironments(model.stages[1])[0],
+    const stage = stageModel('live', Strategy.canary(10, 5), [fixtureService('alpha')], {
+      requiresApproval: true,
+    });
+    const model = appModel([stage]);
+    const appStage = new ApplicationStage(app, 'live', {
+      stage,
+      environment: stageEnvironments(stage)[0],
       code: FunctionBundles.build(model, outdir),
     });
-    const stack = stage.serviceStacks[0];
+    new MonitoringStack(app, 'Monitoring', {
+      stage,
+      environment: stageEnvironments(stage)[0],
+      pipelineAccount: model.pipelineEnv.account,
+      env: stageEnvironments(stage)[0],
+    });
+    const stack = appStage.serviceStacks[0];
     new Queue(stack, 'PlantedQueue'); // no DLQ, no TLS policy
     new CfnResource(stack, 'PlantedInvalid', {
       type: 'AWS::SQS::Queue',

@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { Strategy } from '../../lib/config/strategy';
-import { FunctionBundles } from '../../lib/service/function-bundles';
-import { appModel, fixtureService, stageModel } from '../helpers/model';
+import { Strategy } from '../../../lib/config/strategy';
+import { FunctionBundles } from '../../../lib/service/function-bundles';
+import { appModel, fixtureService, stageModel } from '../../helpers/model';
 
 // Two stages deploy the same two services: each is bundled once.
 const services = [fixtureService('alpha'), fixtureService('beta-two')];
