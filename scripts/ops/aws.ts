@@ -150,17 +150,25 @@ export function shiftWindowMs(routing: TrafficRoutingConfig): number {
   return 0;
 }
 
-/** The state of each alarm by name (DescribeAlarms, 100 names per call). */
+/**
+ * The state of each alarm by name (DescribeAlarms, 100 names per call), metric alarms (metric
+ * math included) and composite alarms alike.
+ */
 export async function alarmStates(
   cloudwatch: CloudWatchClient,
   names: readonly string[],
 ): Promise<Map<string, string>> {
   const states = new Map<string, string>();
   for (let i = 0; i < names.length; i += 100) {
-    const { MetricAlarms = [] } = await cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100) }),
+    const { MetricAlarms = [], CompositeAlarms = [] } = await cloudwatch.send(
+      new DescribeAlarmsCommand({
+        AlarmNames: names.slice(i, i + 100),
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+      }),
     );
-    for (const alarm of MetricAlarms) states.set(alarm.AlarmName ?? '', alarm.StateValue ?? '?');
+    for (const alarm of [...MetricAlarms, ...CompositeAlarms]) {
+      states.set(alarm.AlarmName ?? '', alarm.StateValue ?? '?');
+    }
   }
   return states;
 }

@@ -27,11 +27,14 @@ describe('one environment', () => {
   test('per service the alias weights, the latest deployment, the alarms and the dashboards', async () => {
     const h = harness();
     deployedIn(h.mocks, stage);
+    const state = (name: string) => ({
+      AlarmName: name,
+      StateValue: name === 'ops-test-live1-payments-errors' ? ('ALARM' as const) : ('OK' as const),
+    });
+    // The last alarm is a composite one: CloudWatch lists those apart.
     h.mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({
-      MetricAlarms: [...payments.alarms, ...history.alarms].map((name) => ({
-        AlarmName: name,
-        StateValue: name === 'ops-test-live1-payments-errors' ? 'ALARM' : 'OK',
-      })),
+      MetricAlarms: [...payments.alarms, ...history.alarms.slice(0, -1)].map(state),
+      CompositeAlarms: history.alarms.slice(-1).map(state),
     });
     h.mocks.lambda
       .on(GetAliasCommand, { FunctionName: 'ops-test-live1-payments' })
@@ -61,7 +64,13 @@ describe('one environment', () => {
       ['DescribeStacks', { StackName: 'ops-test-live1-order-history' }],
     ]);
     expect(h.calls('cloudwatch')).toEqual([
-      ['DescribeAlarms', { AlarmNames: [...payments.alarms, ...history.alarms] }],
+      [
+        'DescribeAlarms',
+        {
+          AlarmNames: [...payments.alarms, ...history.alarms],
+          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        },
+      ],
     ]);
     expect(h.calls('lambda')).toEqual([
       ['GetAlias', { FunctionName: 'ops-test-live1-payments', Name: 'live' }],
