@@ -88,20 +88,21 @@ async function followRelease(selection: Selection, deps: CommandDeps): Promise<n
     `Following execution ${executionId} through ${stage.name} (${waves.length === 1 ? 'one wave' : `${waves.length} waves`}), every ${duration(pollMs)}:`,
   );
   const canaries = new Canaries(selection, deps);
+  let hinted = false;
   for (;;) {
     const progress = waves.map((w) => waveProgress(w, executionId));
     out(`${clock(now())}  ${progress.map((p) => p.text).join(' · ')}`);
     const waiting = progress.findIndex((p) => p.phase === 'waiting');
-    if (waiting >= 0 && !canaries.hinted) {
+    if (waiting >= 0 && !hinted) {
       out(
         `          to let it in now: npm run ops -- override --stage ${stage.name}${waveOption(stage, waves[waiting].wave)}`,
       );
-      canaries.hinted = true;
+      hinted = true;
     }
-    const deploying = waves.filter((_, i) => progress[i].phase === 'deploying');
-    await canaries.poll(
-      selection.environments.filter((e) => deploying.some((w) => w.wave === e.wave)),
+    const deploying = new Set(
+      waves.filter((_, i) => progress[i].phase === 'deploying').map((w) => w.wave.index),
     );
+    await canaries.poll(selection.environments.filter((e) => deploying.has(e.wave.index)));
 
     const failedAt = progress.findIndex((p) => p.phase === 'failed');
     const last = progress[progress.length - 1].phase;
@@ -189,8 +190,6 @@ async function followDeployments(selection: Selection, deps: CommandDeps): Promi
 
 /** The CodeDeploy deployments of the chosen services, found and followed poll by poll. */
 class Canaries {
-  /** The override hint was printed. */
-  hinted = false;
   /** Deployments found. */
   found = 0;
   /** Deployments that failed or were stopped. */

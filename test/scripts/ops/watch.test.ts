@@ -83,6 +83,23 @@ describe('one wave', () => {
   const stage = stageModel([serviceModel('payments'), serviceModel('order-history')]);
   const [payments] = stage.services.map((s) => serviceTarget(stage.prefix, s));
 
+  /** A canary of payments in progress; at the next poll the stage has failed. */
+  function canaryThenFailure() {
+    const h = harness();
+    deployedIn(h.mocks, stage);
+    canaryInProgress(h.mocks, payments.deploymentGroup, 'd-1', payments.alarms);
+    pipelineStates(
+      h,
+      [stageState('live1', { latestExecution: running() })],
+      [
+        stageState('live1', {
+          latestExecution: { pipelineExecutionId: RELEASE, status: 'Failed' },
+        }),
+      ],
+    );
+    return h;
+  }
+
   test('follows the release and its canary to success: wave, bar, window left, alarms; exits 0', async () => {
     const h = harness();
     deployedIn(h.mocks, stage);
@@ -163,18 +180,7 @@ describe('one wave', () => {
   });
 
   test('exits 1 when an alarm stops the canary and the stage fails, showing why and where the alias went', async () => {
-    const h = harness();
-    deployedIn(h.mocks, stage);
-    canaryInProgress(h.mocks, payments.deploymentGroup, 'd-1', payments.alarms);
-    pipelineStates(
-      h,
-      [stageState('live1', { latestExecution: running() })],
-      [
-        stageState('live1', {
-          latestExecution: { pipelineExecutionId: RELEASE, status: 'Failed' },
-        }),
-      ],
-    );
+    const h = canaryThenFailure();
     h.mocks.codedeploy.on(GetDeploymentCommand).resolves({
       deploymentInfo: deployment('d-1', {
         status: 'Stopped',
@@ -204,18 +210,7 @@ describe('one wave', () => {
   });
 
   test('shows the pre-traffic hook before any traffic moves', async () => {
-    const h = harness();
-    deployedIn(h.mocks, stage);
-    canaryInProgress(h.mocks, payments.deploymentGroup, 'd-1', payments.alarms);
-    pipelineStates(
-      h,
-      [stageState('live1', { latestExecution: running() })],
-      [
-        stageState('live1', {
-          latestExecution: { pipelineExecutionId: RELEASE, status: 'Failed' },
-        }),
-      ],
-    );
+    const h = canaryThenFailure();
     h.mocks.codedeploy
       .on(GetDeploymentCommand)
       .resolvesOnce({ deploymentInfo: deployment('d-1') })
@@ -300,13 +295,19 @@ describe('waves across regions and accounts', () => {
     ],
   });
 
-  test('shows wave progress, the bake, then the canaries of the running wave in each region it reaches', async () => {
+  /** The canary d-US of payments in progress in edge-us. */
+  function canaryInUs() {
     const h = harness();
     const us = h.region('us-east-1');
     const where = { account: ACCOUNT, region: 'us-east-1' };
     const payments = serviceTarget(stage.prefix, stage.services[0], where);
     deployedIn(us, stage, where);
     canaryInProgress(us, payments.deploymentGroup, 'd-US', payments.alarms);
+    return { h, us };
+  }
+
+  test('shows wave progress, the bake, then the canaries of the running wave in each region it reaches', async () => {
+    const { h, us } = canaryInUs();
     us.codedeploy
       .on(GetDeploymentCommand)
       .resolvesOnce({ deploymentInfo: deployment('d-US') })
@@ -373,12 +374,7 @@ describe('waves across regions and accounts', () => {
   });
 
   test('without the pipeline account, follows the canaries in progress where it can', async () => {
-    const h = harness();
-    const us = h.region('us-east-1');
-    const where = { account: ACCOUNT, region: 'us-east-1' };
-    const payments = serviceTarget(stage.prefix, stage.services[0], where);
-    deployedIn(us, stage, where);
-    canaryInProgress(us, payments.deploymentGroup, 'd-US', payments.alarms);
+    const { h, us } = canaryInUs();
     us.codedeploy
       .on(GetDeploymentCommand)
       .resolves({ deploymentInfo: deployment('d-US', { status: 'Succeeded' }) });
