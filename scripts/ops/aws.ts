@@ -11,7 +11,7 @@ import {
   type LifecycleEvent,
   type TrafficRoutingConfig,
 } from '@aws-sdk/client-codedeploy';
-import { GetAliasCommand, UpdateAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { duration, progressBar } from './format';
 import { OpsError, type ServiceTarget } from './types';
 
@@ -23,9 +23,6 @@ export const IN_PROGRESS: DeploymentStatus[] = [
   'Baking',
   'Ready',
 ];
-
-/** Who created a deployment that only undoes another one. */
-const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback']);
 
 /** The live alias: the version it points at and the extra versions with their weights. */
 export interface AliasState {
@@ -62,33 +59,6 @@ export function shareOf(alias: AliasState, version: string): number {
   return alias.weights[version] ?? 0;
 }
 
-/**
- * Points the alias at `version` with no extra weights, then reads it back (GetAlias) and throws
- * unless it is exactly that.
- */
-export async function pointAlias(
-  lambda: LambdaClient,
-  target: ServiceTarget,
-  version: string,
-): Promise<AliasState> {
-  await lambda.send(
-    new UpdateAliasCommand({
-      FunctionName: target.functionName,
-      Name: target.aliasName,
-      FunctionVersion: version,
-      RoutingConfig: { AdditionalVersionWeights: {} },
-    }),
-  );
-  const after = await getAlias(lambda, target);
-  if (after.version !== version || Object.keys(after.weights).length > 0) {
-    throw new OpsError(
-      `${target.functionName}:${target.aliasName} did not verify: it is at ${describeAlias(after)}, not version ${version} alone`,
-      1,
-    );
-  }
-  return after;
-}
-
 /** The deployments of the service's group (newest first), optionally of some statuses only. */
 export async function listDeployments(
   codedeploy: CodeDeployClient,
@@ -119,11 +89,13 @@ export async function inProgressDeployment(
   return (await listDeployments(codedeploy, target, IN_PROGRESS))[0];
 }
 
-/** The error of a command that needs a deployment in progress and finds none. */
-export function nothingInProgress(stage: string, services: readonly ServiceTarget[]): OpsError {
-  const names = services.map((s) => s.service.name).join(', ');
+/**
+ * The error of a command that needs a deployment in progress and finds none, `where` being the
+ * stage and the environments looked in.
+ */
+export function nothingInProgress(where: string, services: readonly string[]): OpsError {
   return new OpsError(
-    `nothing in progress in ${stage}: no deployment of ${names} is ${IN_PROGRESS.join('/')}`,
+    `nothing in progress in ${where}: no deployment of ${services.join(', ')} is ${IN_PROGRESS.join('/')}`,
   );
 }
 
@@ -154,24 +126,6 @@ export async function deploymentTarget(
   };
 }
 
-/**
- * The version that was live before the alias's current one: the version the deployment that put
- * the current one live shifted away from (rollback deployments, which only undo, are skipped).
- */
-export async function previousVersion(
-  codedeploy: CodeDeployClient,
-  target: ServiceTarget,
-  current: string,
-): Promise<string | undefined> {
-  const succeeded = await listDeployments(codedeploy, target, ['Succeeded']);
-  for (const deployment of succeeded) {
-    if (ROLLBACK_CREATORS.has(deployment.creator ?? '')) continue;
-    const moved = await deploymentTarget(codedeploy, deployment.deploymentId!);
-    if (moved.targetVersion === current) return moved.currentVersion;
-  }
-  return undefined;
-}
-
 /** The traffic routing of a deployment config (GetDeploymentConfig). */
 export async function trafficRouting(
   codedeploy: CodeDeployClient,
@@ -196,17 +150,25 @@ export function shiftWindowMs(routing: TrafficRoutingConfig): number {
   return 0;
 }
 
-/** The state of each alarm by name (DescribeAlarms, 100 names per call). */
+/**
+ * The state of each alarm by name (DescribeAlarms, 100 names per call), metric alarms (metric
+ * math included) and composite alarms alike.
+ */
 export async function alarmStates(
   cloudwatch: CloudWatchClient,
   names: readonly string[],
 ): Promise<Map<string, string>> {
   const states = new Map<string, string>();
   for (let i = 0; i < names.length; i += 100) {
-    const { MetricAlarms = [] } = await cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100) }),
+    const { MetricAlarms = [], CompositeAlarms = [] } = await cloudwatch.send(
+      new DescribeAlarmsCommand({
+        AlarmNames: names.slice(i, i + 100),
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+      }),
     );
-    for (const alarm of MetricAlarms) states.set(alarm.AlarmName ?? '', alarm.StateValue ?? '?');
+    for (const alarm of [...MetricAlarms, ...CompositeAlarms]) {
+      states.set(alarm.AlarmName ?? '', alarm.StateValue ?? '?');
+    }
   }
   return states;
 }

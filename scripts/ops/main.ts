@@ -1,37 +1,63 @@
-import { stageEnvironments } from '../../lib/config/model';
 /**
- * npm run ops -- <command> --stage <stage> [--service <service>] [options]
+ * npm run ops -- <command> --stage <stage> [--service <service>] [--wave <n>] [--region <r>]
  *
- * Operates a release: status, watch, metrics, rollback, stop and promote (see --help). Each
- * command is a function of its target and injected clients and writer (scripts/ops/commands).
+ * Operates a release: status, watch, metrics, stop, rollback and override (see --help). Each
+ * command is a function of its selection and injected clients and writer (scripts/ops/commands).
  */
 import path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { ConfigError } from '../../lib/config/config-error';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { loadApp } from '../../lib/config/load';
 import type { AppModel } from '../../lib/config/model';
 import { metrics } from './commands/metrics';
-import { promote } from './commands/promote';
+import { override } from './commands/override';
 import { rollback } from './commands/rollback';
 import { status } from './commands/status';
 import { stop } from './commands/stop';
 import { watch } from './commands/watch';
 import { askOnTerminal } from './confirm';
+import {
+  checkRegion,
+  describeFailure,
+  environmentPlace,
+  pipelinePlace,
+  type Place,
+} from './errors';
 import { COMMAND_NAMES, HELP, parseArgs, UsageError, type CommandName } from './options';
-import { loadTarget, resolveServices, resolveStage } from './target';
-import { EXIT, OpsError, type Clients, type Command, type Writer } from './types';
+import { select, type CommandScope } from './target';
+import {
+  EXIT,
+  OpsError,
+  type Clients,
+  type Command,
+  type RegionClients,
+  type Selection,
+  type Writer,
+} from './types';
 
-/** Each command, and whether it acts on exactly one service. */
-export const COMMANDS: Record<CommandName, { readonly run: Command; readonly single: boolean }> = {
-  status: { run: status, single: false },
-  watch: { run: watch, single: false },
-  metrics: { run: metrics, single: false },
-  rollback: { run: rollback, single: true },
-  stop: { run: stop, single: true },
-  promote: { run: promote, single: true },
+// The AWS SDK's notice that its future versions will need a newer Node cannot matter here: the
+// lock file pins the versions. Set before any client is made, which reads it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** Each command, what it acts on, and the accounts it needs. */
+export const COMMANDS: Record<
+  CommandName,
+  {
+    readonly run: Command;
+    readonly services: CommandScope['services'];
+    readonly needs: 'environments' | 'pipeline' | 'both';
+  }
+> = {
+  status: { run: status, services: 'any', needs: 'environments' },
+  watch: { run: watch, services: 'any', needs: 'both' },
+  metrics: { run: metrics, services: 'any', needs: 'environments' },
+  stop: { run: stop, services: 'one', needs: 'environments' },
+  rollback: { run: rollback, services: 'none', needs: 'both' },
+  override: { run: override, services: 'none', needs: 'pipeline' },
 };
 
 /** Where the command reads and writes; everything injectable for tests. */
@@ -42,8 +68,8 @@ export interface OpsIo {
   readonly err: Writer;
   /** @default the validated configuration of this project (`loadApp`) */
   readonly loadModel?: () => AppModel;
-  /** @default real SDK clients for the region */
-  readonly createClients?: (region: string) => Clients;
+  /** @default real SDK clients on the default credential chain (`createClients`) */
+  readonly createClients?: (pipelineRegion: string) => Clients;
   /** @default asks on the terminal */
   readonly confirm?: (question: string) => Promise<boolean>;
   /** @default the clock */
@@ -73,19 +99,20 @@ export async function main(io: OpsIo): Promise<number> {
   const command = COMMANDS[options.command];
 
   let clients: Clients | undefined;
-  let account = '';
+  let needed: Place[] = [];
   try {
     const model = (io.loadModel ?? (() => loadApp(path.resolve(__dirname, '..', '..'))))();
-    const stage = resolveStage(model, options.stage);
-    account = `account ${stageEnvironments(stage)[0].account} (stage ${stage.name})`;
-    const services = resolveServices(stage, options.service, {
+    const selection = select(model, options, {
       command: options.command,
-      single: command.single,
+      services: command.services,
     });
-    clients = (io.createClients ?? createClients)(stageEnvironments(stage)[0].region);
-    const target = await loadTarget(clients.cloudformation, stage, services);
-    return await command.run(target, {
+    needed = placesNeeded(selection, command.needs);
+    for (const place of [pipelinePlace(model), ...needed]) checkRegion(place);
+    clients = (io.createClients ?? createClients)(model.pipelineEnv.region);
+    const account = await callerAccount(clients);
+    return await command.run(selection, {
       clients,
+      account,
       out: io.out,
       yes: options.yes,
       confirm: io.confirm ?? askOnTerminal,
@@ -95,37 +122,60 @@ export async function main(io: OpsIo): Promise<number> {
       windowMinutes: options.windowMinutes,
     });
   } catch (error) {
-    const line = describeFailure(error, account);
+    const line = describeFailure(error, needed);
     if (line === undefined) throw error;
     io.err(`ops: ${line}`);
     return error instanceof OpsError ? error.exitCode : EXIT.unusable;
   } finally {
-    if (clients) for (const client of Object.values(clients)) client.destroy();
+    clients?.destroy();
   }
 }
 
-/** One line for an error the operator can act on; undefined for a bug (rethrown). */
-function describeFailure(error: unknown, account: string): string | undefined {
-  if (error instanceof OpsError) return error.message;
-  if (error instanceof ConfigError) return `invalid configuration: ${error.message}`;
-  if (!(error instanceof Error)) return undefined;
-  if (error.name === 'CredentialsProviderError') {
-    return `no AWS credentials: configure credentials for ${account}, e.g. AWS_PROFILE=<profile> or aws sso login`;
-  }
-  if (/Expired(Token)?/.test(error.name)) {
-    return `the AWS credentials have expired: refresh them for ${account}`;
-  }
-  // An AWS service error (access denied, throttling, ...): its name and message say it all.
-  if ('$metadata' in error) return `${error.name}: ${error.message}`;
-  return undefined;
+/** The accounts a command needs: its environments', the pipeline's, or both. */
+function placesNeeded(selection: Selection, needs: 'environments' | 'pipeline' | 'both'): Place[] {
+  const environments = selection.environments.map((e) => environmentPlace(selection.stage.name, e));
+  const pipeline = pipelinePlace(selection.app);
+  if (needs === 'environments') return environments;
+  if (needs === 'pipeline') return [pipeline];
+  return [pipeline, ...environments];
 }
 
-export function createClients(region: string): Clients {
+/** The account of the credentials (STS GetCallerIdentity): the one the commands reach. */
+async function callerAccount(clients: Clients): Promise<string> {
+  const { Account } = await clients.sts.send(new GetCallerIdentityCommand({}));
+  if (!Account) throw new OpsError('STS did not say which account the credentials belong to');
+  return Account;
+}
+
+/**
+ * Real SDK clients, all on the default credential chain: STS and CodePipeline in the pipeline's
+ * region, the others per region on first use.
+ */
+export function createClients(pipelineRegion: string): Clients {
+  const regions = new Map<string, RegionClients>();
+  const sts = new STSClient({ region: pipelineRegion });
+  const codepipeline = new CodePipelineClient({ region: pipelineRegion });
   return {
-    cloudformation: new CloudFormationClient({ region }),
-    lambda: new LambdaClient({ region }),
-    codedeploy: new CodeDeployClient({ region }),
-    cloudwatch: new CloudWatchClient({ region }),
+    sts,
+    codepipeline,
+    region: (region) => {
+      let clients = regions.get(region);
+      if (!clients) {
+        clients = {
+          cloudformation: new CloudFormationClient({ region }),
+          lambda: new LambdaClient({ region }),
+          codedeploy: new CodeDeployClient({ region }),
+          cloudwatch: new CloudWatchClient({ region }),
+        };
+        regions.set(region, clients);
+      }
+      return clients;
+    },
+    destroy: () => {
+      sts.destroy();
+      codepipeline.destroy();
+      for (const r of regions.values()) for (const client of Object.values(r)) client.destroy();
+    },
   };
 }
 

@@ -1,7 +1,12 @@
-import { PROMOTE_LIMITATION } from './commands/promote';
-
 /** The commands, in the order `--help` lists them. */
-export const COMMAND_NAMES = ['status', 'watch', 'metrics', 'rollback', 'stop', 'promote'] as const;
+export const COMMAND_NAMES = [
+  'status',
+  'watch',
+  'metrics',
+  'stop',
+  'rollback',
+  'override',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Default minutes of metrics `metrics` checks. */
@@ -9,51 +14,64 @@ export const DEFAULT_WINDOW_MINUTES = 15;
 /** Default seconds between polls of `watch`. */
 export const DEFAULT_INTERVAL_SECONDS = 15;
 
-export const HELP = `Usage: npm run ops -- <command> --stage <stage> [--service <service>] [options]
+/** Why there is no `promote` command (see docs/operations.md). */
+export const NO_PROMOTE =
+  "there is no promote: CodeDeploy owns the live alias and has no API that ends a Lambda canary's wait, and moving the alias behind its back leaves CloudFormation's recorded version behind. Let the canary finish, or stop it";
 
-Operates the services of a deployed stage. Every resource is found from the outputs of the
-stage's CloudFormation stacks (<stage>-<service>, or <stage>-<stack> for a shared stack);
-stages and services come from the validated configuration (stages/*.ts,
-services/*/service.ts). Credentials come from the usual
-AWS SDK chain (AWS_PROFILE, aws sso login, ...) and must reach the stage's account.
+export const HELP = `Usage: npm run ops -- <command> --stage <stage> [options]
+
+Operates a release of a stage in every environment it deploys to. Stages, waves, environments
+and services come from the validated configuration; each service's function, alias, deployment
+group and alarms from its stack's outputs in each environment; the waves' pipeline stages from
+the pipeline (CodePipeline, in the pipeline's account and region). One credential chain (the
+usual AWS SDK chain: AWS_PROFILE, aws sso login, ...) serves every call; an account it does not
+reach is named, with the profile it needs.
 
 Commands:
-  status     Per service: the live alias's version and traffic weights, the latest
-             deployment's state, the alarm states, and the dashboards.
-  watch      Follows the in-progress deployments live: a progress bar of the traffic on the
-             new version (from the alias's routing), the time left in the canary window and
-             the alarm states. Exits 1 if a deployment fails or is stopped (it rolls back).
+  status     Every environment of the stage, by wave: per service the live alias's version
+             and weights, the latest deployment, the rollback alarms, the dashboards.
+  watch      Follows the release through the stage: which wave waits, deploys, bakes,
+             succeeded or failed, and the CodeDeploy canaries of the running wave (traffic on
+             the new version, time left in the window, alarms). Exits 1 if it fails.
   metrics    Error rate, invocations and p99 duration of each live alias over a window,
-             every minute checked against the service's alarm thresholds. Exits 0 if all
-             pass, 1 if any fails.
-  rollback   Points the live alias back at the version that was live before, with no extra
-             weights, after a confirmation, and verifies it. Refuses while a deployment is in
-             progress (use stop).
-  stop       Stops the in-progress deployment with automatic rollback (no confirmation:
-             stopping is the safe direction).
-  promote    Ends a canary's wait early, after a confirmation. ${PROMOTE_LIMITATION}
-             So promote does the closest thing: it shifts 100% of the live alias to the new
-             version now and verifies it; the deployment still completes when its canary
-             window ends, runs the post-traffic hook, and an alarm until then still rolls
-             back. Canary deployments only (a linear one would reset the weights).
+             every minute checked against the service's alarm thresholds. Exits 1 on a FAIL.
+  stop       Stops the service's deployments in progress with automatic rollback
+             (CodeDeploy StopDeployment). No confirmation: stopping is the safe direction.
+  rollback   Rolls a wave's pipeline stage back to the execution that succeeded in it before
+             (CodePipeline RollbackStage), after a confirmation: the previous release is
+             deployed again through CloudFormation and CodeDeploy. Refuses while a
+             deployment is in progress (use stop).
+  override   Lets the execution waiting at a wave's entry condition (deployment window,
+             alarm blocker) into the stage now (CodePipeline OverrideStageCondition), after
+             saying what it skips and a confirmation.
+
+There is no promote: CodeDeploy owns the live alias and cannot end a Lambda canary early.
 
 Options:
-  --stage <stage>      the stage to act on (required)
-  --service <service>  one service of the stage (default: all; rollback, stop and promote
-                       need one when the stage runs several)
-  --yes, -y            do not ask for confirmation (rollback, promote)
-  --window <minutes>   metrics: minutes to check (default ${DEFAULT_WINDOW_MINUTES})
-  --interval <seconds> watch: seconds between polls (default ${DEFAULT_INTERVAL_SECONDS})
-  --help, -h           show this help
+  --stage <stage>        the stage to act on (required)
+  --service <service>    one service of the stage (default: all; stop needs one when the
+                         stage runs several)
+  --wave <n>             one wave of the stage (rollback needs it when there are several;
+                         override: default the wave that waits)
+  --region <region>      the environments of the stage in this region
+  --environment <name>   one environment of the stage (pipeline.config.ts)
+  --yes, -y              do not ask for confirmation (rollback, override)
+  --window <minutes>     metrics: minutes to check (default ${DEFAULT_WINDOW_MINUTES})
+  --interval <seconds>   watch: seconds between polls (default ${DEFAULT_INTERVAL_SECONDS})
+  --help, -h             show this help
 
-Exit codes: 0 done or all checks passed; 1 a check failed, a deployment failed or rolled back,
-a change did not verify, or the confirmation was declined; 2 could not act (usage, unknown
-stage or service, no credentials, missing stack, nothing in progress).`;
+Exit codes: 0 done or all checks passed; 1 a check failed, a release or deployment failed, a
+stop came after the deployment ended, or the confirmation was declined; 2 could not act
+(usage, unknown stage, service, wave or region, no credentials, no network, an account out of
+reach, a missing stack, nothing in progress or waiting).`;
 
 export interface OpsOptions {
   readonly command?: CommandName;
   readonly stage?: string;
   readonly service?: string;
+  readonly wave?: number;
+  readonly region?: string;
+  readonly environment?: string;
   readonly yes: boolean;
   readonly help: boolean;
   readonly windowMinutes: number;
@@ -65,8 +83,8 @@ export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): OpsOptions {
   let command: CommandName | undefined;
-  let stage: string | undefined;
-  let service: string | undefined;
+  const named: { stage?: string; service?: string; region?: string; environment?: string } = {};
+  let wave: number | undefined;
   let yes = false;
   let help = false;
   let windowMinutes = DEFAULT_WINDOW_MINUTES;
@@ -83,23 +101,27 @@ export function parseArgs(argv: readonly string[]): OpsOptions {
       const raw = value();
       const n = Number(raw);
       if (!Number.isInteger(n) || n <= 0) {
-        throw new UsageError(`${flag} needs a positive whole number of ${what}, got "${raw}"`);
+        throw new UsageError(`${flag} needs a positive whole number${what}, got "${raw}"`);
       }
       return n;
     };
     if (flag === '--help' || flag === '-h') help = true;
     else if (flag === '--yes' || flag === '-y') yes = true;
-    else if (flag === '--stage') stage = value();
-    else if (flag === '--service') service = value();
-    else if (flag === '--window') windowMinutes = positive('minutes');
-    else if (flag === '--interval') intervalSeconds = positive('seconds');
+    else if (flag === '--stage') named.stage = value();
+    else if (flag === '--service') named.service = value();
+    else if (flag === '--region') named.region = value();
+    else if (flag === '--environment') named.environment = value();
+    else if (flag === '--wave') wave = positive('');
+    else if (flag === '--window') windowMinutes = positive(' of minutes');
+    else if (flag === '--interval') intervalSeconds = positive(' of seconds');
     else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"`);
     else if (command === undefined) {
+      if (arg === 'promote') throw new UsageError(NO_PROMOTE);
       if (!(COMMAND_NAMES as readonly string[]).includes(arg)) {
         throw new UsageError(`unknown command "${arg}": use one of ${COMMAND_NAMES.join(', ')}`);
       }
       command = arg as CommandName;
     } else throw new UsageError(`unexpected argument "${arg}"`);
   }
-  return { command, stage, service, yes, help, windowMinutes, intervalSeconds };
+  return { command, ...named, wave, yes, help, windowMinutes, intervalSeconds };
 }

@@ -1,9 +1,61 @@
-import { stageEnvironments } from '../../lib/config/model';
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import type { AppModel, ServiceModel, StageModel } from '../../lib/config/model';
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { AppModel, ServiceModel, StageModel, WaveModel } from '../../lib/config/model';
 import { serviceOutputKey, serviceStackName, type ServiceOutput } from '../../lib/resource-names';
+import { inProgressDeployment } from './aws';
+import { environmentPlace, useCredentialsFor } from './errors';
 import { list } from './format';
-import { OpsError, type ServiceTarget, type Target } from './types';
+import {
+  OpsError,
+  type Clients,
+  type EnvironmentChoice,
+  type EnvironmentTarget,
+  type Selection,
+  type ServiceTarget,
+} from './types';
+
+/** What a command acts on, which decides the options it takes. */
+export interface CommandScope {
+  readonly command: string;
+  /** `any`: all services or `--service`; `one`: exactly one; `none`: a whole wave. */
+  readonly services: 'any' | 'one' | 'none';
+}
+
+/** The narrowing options of the command line. */
+export interface Narrowing {
+  readonly stage?: string;
+  readonly service?: string;
+  readonly wave?: number;
+  readonly region?: string;
+  readonly environment?: string;
+}
+
+/** The stage, services and environments the options choose, or a clear error. */
+export function select(model: AppModel, options: Narrowing, scope: CommandScope): Selection {
+  const stage = resolveStage(model, options.stage);
+  const wave = options.wave === undefined ? undefined : resolveWave(stage, options.wave);
+  if (scope.services === 'none') {
+    const extra = [
+      options.service !== undefined && '--service',
+      options.region !== undefined && '--region',
+      options.environment !== undefined && '--environment',
+    ].filter((o): o is string => typeof o === 'string');
+    if (extra.length > 0) {
+      throw new OpsError(
+        `${scope.command} acts on the pipeline stage of a whole wave, every service and environment in it: drop ${list(extra)} (choose the wave with --wave)`,
+      );
+    }
+  }
+  const services =
+    scope.services === 'none'
+      ? []
+      : resolveServices(stage, options.service, {
+          command: scope.command,
+          single: scope.services === 'one',
+        });
+  const environments = resolveEnvironments(stage, wave, options.region, options.environment);
+  return { app: model, stage, services, environments, wave };
+}
 
 /** The stage named by `--stage`, or a clear error naming the known ones. */
 export function resolveStage(model: AppModel, name: string | undefined): StageModel {
@@ -18,6 +70,16 @@ export function resolveStage(model: AppModel, name: string | undefined): StageMo
     );
   }
   return stage;
+}
+
+function resolveWave(stage: StageModel, index: number): WaveModel {
+  const wave = stage.waves.find((w) => w.index === index);
+  if (!wave) {
+    throw new OpsError(
+      `stage ${stage.name} has no wave ${index}: it deploys in ${stage.waves.length === 1 ? 'one wave (1)' : `waves 1 to ${stage.waves.length}`}`,
+    );
+  }
+  return wave;
 }
 
 /**
@@ -47,45 +109,117 @@ export function resolveServices(
   return [...stage.services];
 }
 
-/**
- * Reads each service's stack outputs (CloudFormation DescribeStacks on `<stage>-<service>`) into
- * the names of its function, alias, deployment group and alarms. Nothing is guessed: a missing
- * stack or output is an error that says what to do.
- */
-export async function loadTarget(
-  cloudformation: CloudFormationClient,
+/** The environments of the stage (of `wave`), narrowed by `--region` and `--environment`. */
+function resolveEnvironments(
   stage: StageModel,
-  services: readonly ServiceModel[],
-): Promise<Target> {
-  const targets = await Promise.all(
-    services.map((service) => loadService(cloudformation, stage, service)),
+  wave: WaveModel | undefined,
+  region: string | undefined,
+  environment: string | undefined,
+): EnvironmentChoice[] {
+  const all = (wave ? [wave] : stage.waves).flatMap((w) =>
+    w.environments.map((e) => ({ environment: e, wave: w })),
   );
-  return { stage, services: targets };
+  const scope = wave ? `wave ${wave.index} of stage ${stage.name}` : `stage ${stage.name}`;
+  let chosen = all;
+  if (region !== undefined) {
+    chosen = chosen.filter((c) => c.environment.region === region);
+    if (chosen.length === 0) {
+      const regions = [...new Set(all.map((c) => c.environment.region))];
+      throw new OpsError(
+        `${scope} deploys to no environment in region "${region}": its regions are ${list(regions)}`,
+      );
+    }
+  }
+  if (environment !== undefined) {
+    const named = chosen.filter((c) => c.environment.name === environment);
+    if (named.length === 0) {
+      throw new OpsError(
+        `${scope} has no environment "${environment}"${region === undefined ? '' : ` in ${region}`}: it deploys to ${list(chosen.map((c) => `${c.environment.name} (${c.environment.region})`))}`,
+      );
+    }
+    chosen = named;
+  }
+  return chosen;
 }
 
-async function loadService(
+/** `env-a (account 333333333333, eu-west-1)`. */
+export function describeEnvironment(choice: EnvironmentChoice): string {
+  const { name, account, region } = choice.environment;
+  return `${name} (account ${account}, ${region})`;
+}
+
+/**
+ * Why the credentials cannot reach an environment's account (they belong to `account`), or
+ * undefined when they can.
+ */
+export function unreachable(
+  stage: StageModel,
+  choice: EnvironmentChoice,
+  account: string,
+): string | undefined {
+  const place = environmentPlace(stage.name, choice);
+  if (place.account === account) return undefined;
+  return `not reachable with the credentials of account ${account}: ${useCredentialsFor(place.account)}`;
+}
+
+/**
+ * Reads the stack outputs of the chosen services in one environment (CloudFormation
+ * DescribeStacks on `<prefix>-<stack>`, once per stack) into the names of each service's
+ * function, alias, deployment group and alarms. Nothing is guessed: a missing stack or output is
+ * an error that says what to do.
+ */
+export async function loadEnvironment(
+  clients: Clients,
+  stage: StageModel,
+  choice: EnvironmentChoice,
+  services: readonly ServiceModel[],
+): Promise<EnvironmentTarget> {
+  const regionClients = clients.region(choice.environment.region);
+  const outputs = new Map<string, Promise<Map<string, string>>>();
+  const stackOutputs = (stackName: string) => {
+    let read = outputs.get(stackName);
+    if (!read) {
+      read = readOutputs(regionClients.cloudformation, stage, choice, stackName);
+      outputs.set(stackName, read);
+    }
+    return read;
+  };
+  const targets: ServiceTarget[] = [];
+  for (const service of services) {
+    const stackName = serviceStackName(stage.prefix, service.stack);
+    targets.push(toTarget(service, stackName, await stackOutputs(stackName)));
+  }
+  return { ...choice, clients: regionClients, services: targets };
+}
+
+async function readOutputs(
   cloudformation: CloudFormationClient,
   stage: StageModel,
-  service: ServiceModel,
-): Promise<ServiceTarget> {
-  const stackName = serviceStackName(stage.prefix, service.stack);
-  const where = `account ${stageEnvironments(stage)[0].account}, region ${stageEnvironments(stage)[0].region}`;
-  let outputs: Map<string, string>;
+  choice: EnvironmentChoice,
+  stackName: string,
+): Promise<Map<string, string>> {
   try {
     const { Stacks } = await cloudformation.send(
       new DescribeStacksCommand({ StackName: stackName }),
     );
-    outputs = new Map(
+    return new Map(
       (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
     );
   } catch (error) {
     if (error instanceof Error && /does not exist/.test(error.message)) {
       throw new OpsError(
-        `stack ${stackName} does not exist in ${where}: deploy stage ${stage.name} first, or use credentials for account ${stageEnvironments(stage)[0].account}`,
+        `stack ${stackName} does not exist in ${describeEnvironment(choice)}: deploy stage ${stage.name} there first`,
       );
     }
     throw error;
   }
+}
+
+function toTarget(
+  service: ServiceModel,
+  stackName: string,
+  outputs: Map<string, string>,
+): ServiceTarget {
   const output = (name: ServiceOutput): string => {
     const key = serviceOutputKey(service.name, name);
     const value = outputs.get(key);
@@ -111,4 +245,68 @@ async function loadService(
       .map((a) => a.trim())
       .filter(Boolean),
   };
+}
+
+/** An environment loaded, or why it could not be: not reachable, or not deployed. */
+export type Reached =
+  | { readonly target: EnvironmentTarget; readonly why?: undefined }
+  | { readonly target?: undefined; readonly why: string };
+
+/**
+ * Loads environments for `selection`'s services, each at most once: the credentials' account
+ * must be the environment's, and its stacks must exist. Errors that are not about this one
+ * environment (no credentials, no network, throttling) are thrown.
+ */
+export function environmentLoader(
+  selection: Selection,
+  clients: Clients,
+  account: string,
+): (choice: EnvironmentChoice) => Promise<Reached> {
+  const loaded = new Map<string, Promise<Reached>>();
+  const load = async (choice: EnvironmentChoice): Promise<Reached> => {
+    const why = unreachable(selection.stage, choice, account);
+    if (why) return { why };
+    try {
+      return {
+        target: await loadEnvironment(clients, selection.stage, choice, selection.services),
+      };
+    } catch (error) {
+      if (error instanceof OpsError) return { why: error.message };
+      throw error;
+    }
+  };
+  return (choice) => {
+    let reached = loaded.get(choice.environment.name);
+    if (!reached) {
+      reached = load(choice);
+      loaded.set(choice.environment.name, reached);
+    }
+    return reached;
+  };
+}
+
+/** A deployment in progress of one service in one environment. */
+export interface Running {
+  readonly env: EnvironmentTarget;
+  readonly svc: ServiceTarget;
+  readonly deployment: DeploymentInfo;
+}
+
+/** The deployments in progress of the targets' services (ListDeployments, BatchGetDeployments). */
+export async function runningDeployments(
+  targets: readonly EnvironmentTarget[],
+): Promise<Running[]> {
+  const running: Running[] = [];
+  for (const env of targets) {
+    for (const svc of env.services) {
+      const deployment = await inProgressDeployment(env.clients.codedeploy, svc);
+      if (deployment?.deploymentId) running.push({ env, svc, deployment });
+    }
+  }
+  return running;
+}
+
+/** ` --wave 2` for a stage of several waves, else nothing: what names a wave on the command line. */
+export function waveOption(stage: StageModel, wave: WaveModel): string {
+  return stage.waves.length > 1 ? ` --wave ${wave.index}` : '';
 }

@@ -1,6 +1,7 @@
 import { GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { count, percent, timestamp } from '../format';
-import { EXIT, type Command, type ServiceTarget } from '../types';
+import { describeEnvironment, environmentLoader } from '../target';
+import { EXIT, type Command, type EnvironmentTarget, type ServiceTarget } from '../types';
 
 /** The alias metrics `metrics` reads, each per minute like the alarms. */
 const QUERIES = [
@@ -16,13 +17,54 @@ const MAX_QUERIES = 500;
 
 /**
  * Reads invocations, errors, throttles and p99 duration of each service's live alias per minute
- * over the last `windowMinutes` (GetMetricData, following NextToken) and checks every minute
- * against the service's alarm thresholds from the model: the same test the alarms apply, so a
- * FAIL here is what would roll a deployment back. Exits 0 if every check passes, 1 otherwise.
+ * over the last `windowMinutes` in every chosen environment (GetMetricData in its region,
+ * following NextToken) and checks every minute against the service's thresholds from the model,
+ * the thresholds of its rollback alarms. The alias carries every version it routes to, so this is
+ * the fleet's view: during a canary the rollback alarms judge the new version alone. Exits 0 if
+ * every check passes, 1 otherwise, 2 if an environment could not be read.
  */
-export const metrics: Command = async (target, { clients, out, now, windowMinutes }) => {
+export const metrics: Command = async (
+  selection,
+  { clients, out, now, windowMinutes, account },
+) => {
+  const { stage, environments } = selection;
   const end = new Date(Math.floor(now().getTime() / 60_000) * 60_000);
   const start = new Date(end.getTime() - windowMinutes * 60_000);
+  out(
+    `${stage.name}: live alias metrics from ${timestamp(start)} to ${timestamp(end)} (${windowMinutes} min), each minute checked against the alarm thresholds`,
+  );
+  const load = environmentLoader(selection, clients, account);
+  const indented = (line: string) => out(line ? `  ${line}` : line);
+  let failures = 0;
+  const missed: string[] = [];
+  for (const choice of environments) {
+    out('');
+    out(describeEnvironment(choice));
+    const { target, why } = await load(choice);
+    if (!target) {
+      out(`  ✖ ${why}`);
+      missed.push(choice.environment.name);
+      continue;
+    }
+    const values = await readMetrics(target, start, end);
+    for (const [index, svc] of target.services.entries()) {
+      const series = (id: QueryId) => values.get(`${id}${index}`) ?? [];
+      failures += report(svc, series, indented);
+    }
+  }
+  out('');
+  if (missed.length > 0) out(`✖ not read: ${missed.join(', ')} (see above)`);
+  out(failures === 0 ? '✔ every check passed' : `✖ ${failures} check(s) failed`);
+  if (missed.length > 0) return EXIT.unusable;
+  return failures === 0 ? EXIT.ok : EXIT.failed;
+};
+
+/** Every query's values, by query id, over [start, end). */
+async function readMetrics(
+  target: EnvironmentTarget,
+  start: Date,
+  end: Date,
+): Promise<Map<string, number[]>> {
   const queries = target.services.flatMap((svc, index) =>
     QUERIES.map((q): MetricDataQuery => ({
       Id: `${q.id}${index}`,
@@ -41,12 +83,11 @@ export const metrics: Command = async (target, { clients, out, now, windowMinute
       ReturnData: true,
     })),
   );
-
   const values = new Map<string, number[]>();
   for (let i = 0; i < queries.length; i += MAX_QUERIES) {
     let nextToken: string | undefined;
     do {
-      const page = await clients.cloudwatch.send(
+      const page = await target.clients.cloudwatch.send(
         new GetMetricDataCommand({
           MetricDataQueries: queries.slice(i, i + MAX_QUERIES),
           StartTime: start,
@@ -61,20 +102,8 @@ export const metrics: Command = async (target, { clients, out, now, windowMinute
       nextToken = page.NextToken;
     } while (nextToken);
   }
-
-  out(
-    `${target.stage.name}: live alias metrics from ${timestamp(start)} to ${timestamp(end)} (${windowMinutes} min), each minute checked against the alarm thresholds`,
-  );
-  let failures = 0;
-  for (const [index, svc] of target.services.entries()) {
-    const series = (id: QueryId) => values.get(`${id}${index}`) ?? [];
-    const failed = report(svc, series, out);
-    failures += failed;
-  }
-  out('');
-  out(failures === 0 ? '✔ every check passed' : `✖ ${failures} check(s) failed`);
-  return failures === 0 ? EXIT.ok : EXIT.failed;
-};
+  return values;
+}
 
 /** Prints one service's numbers and checks; returns how many checks failed. */
 function report(

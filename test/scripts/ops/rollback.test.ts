@@ -1,166 +1,365 @@
+import { BatchGetDeploymentsCommand, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
 import {
-  BatchGetDeploymentsCommand,
-  BatchGetDeploymentTargetsCommand,
-  ListDeploymentsCommand,
-  ListDeploymentTargetsCommand,
-} from '@aws-sdk/client-codedeploy';
-import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
+  GetPipelineExecutionCommand,
+  GetPipelineStateCommand,
+  ListPipelineExecutionsCommand,
+  RollbackStageCommand,
+  UnableToRollbackStageException,
+  type PipelineExecutionSummary,
+  type StageState,
+} from '@aws-sdk/client-codepipeline';
 import { IN_PROGRESS } from '../../../scripts/ops/aws';
 import { rollback } from '../../../scripts/ops/commands/rollback';
-import { OpsError } from '../../../scripts/ops/types';
 import {
-  aliasAt,
+  ACCOUNT,
+  appModel,
+  deployedIn,
   deployment,
+  env,
   harness,
-  lambdaTarget,
-  namesOf,
+  OTHER_ACCOUNT,
+  REGION,
+  runOps,
+  selection,
   serviceModel,
   stageModel,
-  target,
+  stageState,
+  type Harness,
 } from './harness';
 
-const stage = stageModel([serviceModel('payments')]);
-const { group, alias } = namesOf(target(stage).services[0]);
+const stage = stageModel([serviceModel('payments'), serviceModel('order-history')]);
+const model = appModel([stage]);
 
-/** Version 8 is live; it was put live by d-2 (7 → 8); d-R rolled back a later failed 8 → 9. */
-function history(h: ReturnType<typeof harness>) {
-  h.mocks.codedeploy
-    .on(ListDeploymentsCommand, { includeOnlyStatuses: IN_PROGRESS })
-    .resolves({ deployments: [] })
-    .on(ListDeploymentsCommand, { includeOnlyStatuses: ['Succeeded'] })
-    .resolves({ deployments: ['d-1', 'd-2', 'd-R'] })
-    .on(BatchGetDeploymentsCommand)
+/** The execution the stage ran last, the one that succeeded before it, and an older one. */
+const CURRENT = 'b7e4c1d2-3f5a-4e6b-8c9d-0a1b2c3d4e5f';
+const PREVIOUS = 'a1f2e3d4-5c6b-4a7e-9f80-1b2c3d4e5f60';
+const OLDER = '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const STARTED = 'c0ffee00-1234-4abc-9def-567890abcdef';
+
+const commit = (sha: string, message: string) => ({
+  revisionId: sha.repeat(40 / sha.length),
+  revisionSummary: JSON.stringify({ ProviderType: 'GitHub', CommitMessage: message }),
+});
+
+function summary(id: string, fields: Partial<PipelineExecutionSummary> = {}) {
+  return {
+    pipelineExecutionId: id,
+    status: 'Succeeded' as const,
+    executionType: 'STANDARD' as const,
+    startTime: new Date('2026-11-20T15:04:00Z'),
+    sourceRevisions: [{ actionName: 'Source', ...commit('4f2a', 'Earlier change') }],
+    ...fields,
+  };
+}
+
+/** The pipeline with the stage's last run, its history, and no deployment in progress. */
+function pipeline(
+  h: Harness,
+  opts: {
+    latest?: StageState['latestExecution'];
+    current?: Record<string, unknown>;
+    history?: ReturnType<typeof summary>[];
+  } = {},
+) {
+  h.mocks.codepipeline
+    .on(GetPipelineStateCommand)
     .resolves({
-      deploymentsInfo: [
-        deployment('d-1', { status: 'Succeeded', createTime: new Date('2026-11-19T00:00:00Z') }),
-        deployment('d-2', { status: 'Succeeded', createTime: new Date('2026-11-20T00:00:00Z') }),
-        deployment('d-R', {
-          status: 'Succeeded',
-          creator: 'codeDeployRollback',
-          createTime: new Date('2026-11-21T00:00:00Z'),
+      stageStates: [
+        stageState('Source'),
+        stageState('live1', {
+          latestExecution: opts.latest ?? { pipelineExecutionId: CURRENT, status: 'Succeeded' },
         }),
       ],
     })
-    .on(ListDeploymentTargetsCommand, { deploymentId: 'd-2' })
-    .resolves({ targetIds: ['ops-test-live1-payments'] })
-    .on(BatchGetDeploymentTargetsCommand, { deploymentId: 'd-2' })
-    .resolves({ deploymentTargets: [lambdaTarget('7', '8')] });
+    .on(GetPipelineExecutionCommand)
+    .resolves({
+      pipelineExecution: {
+        pipelineExecutionId: CURRENT,
+        status: 'Succeeded',
+        executionType: 'STANDARD',
+        artifactRevisions: [
+          {
+            name: 'Source',
+            ...commit('8d3e', 'Add refunds to payments\n\nWith a longer body.'),
+          },
+        ],
+        ...opts.current,
+      },
+    })
+    .on(ListPipelineExecutionsCommand)
+    .resolves({
+      pipelineExecutionSummaries: opts.history ?? [
+        summary(CURRENT),
+        summary(PREVIOUS, {
+          startTime: new Date('2026-11-19T11:30:00Z'),
+          sourceRevisions: [
+            { actionName: 'Source', ...commit('1c9b', 'Tidy the payment handler') },
+          ],
+        }),
+        summary(OLDER),
+      ],
+    })
+    .on(RollbackStageCommand)
+    .resolves({ pipelineExecutionId: STARTED });
+  deployedIn(h.mocks, stage);
+  h.mocks.codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
 }
 
-test('asks, points the alias at the version live before, with no weights, and verifies it', async () => {
+test('says what it rolls back from and to, asks, rolls the pipeline stage back and names the new execution', async () => {
   const h = harness();
-  history(h);
-  h.mocks.lambda
-    .on(GetAliasCommand)
-    .resolvesOnce({ FunctionVersion: '8' })
-    .resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: {} } })
-    .on(UpdateAliasCommand)
-    .resolves({});
+  pipeline(h);
 
-  expect(await rollback(target(stage), h.deps)).toBe(0);
+  expect(await rollback(selection(stage), h.deps)).toBe(0);
 
-  expect(h.questions).toEqual(['Point ops-test-live1-payments:live at version 7 alone? [y/N] ']);
-  expect(h.calls('lambda')).toEqual([
-    ['GetAlias', alias],
+  expect(h.calls('codepipeline')).toEqual([
+    ['GetPipelineState', { name: 'ops-test' }],
+    ['GetPipelineExecution', { pipelineName: 'ops-test', pipelineExecutionId: CURRENT }],
     [
-      'UpdateAlias',
-      { ...alias, FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: {} } },
+      'ListPipelineExecutions',
+      {
+        pipelineName: 'ops-test',
+        filter: { succeededInStage: { stageName: 'live1' } },
+        nextToken: undefined,
+      },
     ],
-    ['GetAlias', alias],
+    [
+      'RollbackStage',
+      { pipelineName: 'ops-test', stageName: 'live1', targetPipelineExecutionId: PREVIOUS },
+    ],
   ]);
-  expect(h.calls('codedeploy')).toEqual([
-    ['ListDeployments', { ...group, includeOnlyStatuses: IN_PROGRESS }],
-    ['ListDeployments', { ...group, includeOnlyStatuses: ['Succeeded'] }],
-    ['BatchGetDeployments', { deploymentIds: ['d-1', 'd-2', 'd-R'] }],
-    // d-R only undid a failed deployment: skipped.
-    ['ListDeploymentTargets', { deploymentId: 'd-2' }],
-    ['BatchGetDeploymentTargets', { deploymentId: 'd-2', targetIds: ['ops-test-live1-payments'] }],
+  // CodeDeploy is only asked whether a deployment runs; the alias is never touched.
+  expect(h.calls('codedeploy').map(([name, input]) => [name, input])).toEqual([
+    [
+      'ListDeployments',
+      {
+        applicationName: 'app-payments',
+        deploymentGroupName: 'ops-test-live1-payments',
+        includeOnlyStatuses: IN_PROGRESS,
+      },
+    ],
+    [
+      'ListDeployments',
+      {
+        applicationName: 'app-order-history',
+        deploymentGroupName: 'ops-test-live1-order-history',
+        includeOnlyStatuses: IN_PROGRESS,
+      },
+    ],
   ]);
+  expect(h.calls('lambda')).toEqual([]);
+  expect(h.questions).toEqual([`Roll back live1 to execution ${PREVIOUS}? [y/N] `]);
   expect(h.lines).toEqual([
-    'ops-test-live1-payments:live is at version 8 (100%); the previous version is 7.',
-    '✔ ops-test-live1-payments:live is at version 7 (100%) (verified).',
-    'CloudFormation still records version 8: the next release through the pipeline deploys as usual.',
+    'Rolling back pipeline stage live1 of pipeline ops-test: live1 (account 333333333333, eu-west-1)',
+    `  from execution ${CURRENT}, Succeeded: 8d3e8d3 "Add refunds to payments"`,
+    `  to   execution ${PREVIOUS}, started 2026-11-19 11:30:00 UTC: 1c9b1c9 "Tidy the payment handler"`,
+    "CodePipeline deploys that execution's artifacts to the stage again: CloudFormation updates the stacks and CodeDeploy shifts each live alias with the stage's deployment, hooks and alarms.",
+    `✔ rollback started: execution ${STARTED}; follow it with npm run ops -- watch --stage live1`,
   ]);
 });
 
 test('declining changes nothing and exits 1; --yes does not ask', async () => {
   const declined = harness({ answer: false });
-  history(declined);
-  declined.mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '8' });
-  expect(await rollback(target(stage), declined.deps)).toBe(1);
+  pipeline(declined);
+  expect(await rollback(selection(stage), declined.deps)).toBe(1);
   expect(declined.lines.at(-1)).toBe('Aborted: nothing changed.');
-  expect(declined.mocks.lambda.commandCalls(UpdateAliasCommand)).toHaveLength(0);
+  expect(declined.mocks.codepipeline.commandCalls(RollbackStageCommand)).toHaveLength(0);
 
   const yes = harness({ yes: true });
-  history(yes);
-  yes.mocks.lambda
-    .on(GetAliasCommand)
-    .resolvesOnce({ FunctionVersion: '8' })
-    .resolves({ FunctionVersion: '7' });
-  expect(await rollback(target(stage), yes.deps)).toBe(0);
+  pipeline(yes);
+  expect(await rollback(selection(stage), yes.deps)).toBe(0);
   expect(yes.questions).toEqual([]);
-  expect(yes.mocks.lambda.commandCalls(UpdateAliasCommand)).toHaveLength(1);
+  expect(yes.mocks.codepipeline.commandCalls(RollbackStageCommand)).toHaveLength(1);
 });
 
-test('with traffic split, goes back to the main version alone without reading history', async () => {
+test('refuses while a CodeDeploy deployment is in progress, pointing at stop', async () => {
   const h = harness({ yes: true });
-  h.mocks.codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
-  h.mocks.lambda
-    .on(GetAliasCommand)
-    .resolvesOnce(aliasAt('7', { '8': 0.3 }))
-    .resolves({ FunctionVersion: '7' });
-
-  expect(await rollback(target(stage), h.deps)).toBe(0);
-
-  expect(h.lines[0]).toBe(
-    'ops-test-live1-payments:live is at version 7 70% · version 8 30%; the previous version is 7.',
-  );
-  expect(h.calls('codedeploy')).toEqual([
-    ['ListDeployments', { ...group, includeOnlyStatuses: IN_PROGRESS }],
-  ]);
-  expect(h.mocks.lambda.commandCalls(UpdateAliasCommand)[0].args[0].input).toEqual({
-    ...alias,
-    FunctionVersion: '7',
-    RoutingConfig: { AdditionalVersionWeights: {} },
-  });
-});
-
-test('refuses while a deployment is in progress, pointing at stop', async () => {
-  const h = harness({ yes: true });
+  pipeline(h, { latest: { pipelineExecutionId: CURRENT, status: 'InProgress' } });
   h.mocks.codedeploy
-    .on(ListDeploymentsCommand)
+    .on(ListDeploymentsCommand, { deploymentGroupName: 'ops-test-live1-order-history' })
     .resolves({ deployments: ['d-9'] })
     .on(BatchGetDeploymentsCommand)
     .resolves({ deploymentsInfo: [deployment('d-9')] });
 
-  await expect(rollback(target(stage), h.deps)).rejects.toThrow(
-    new OpsError(
-      'payments has deployment d-9 in progress, and CodeDeploy owns the alias until it ends: run npm run ops -- stop --stage live1 --service payments, which rolls it back',
-    ),
+  await expect(rollback(selection(stage), h.deps)).rejects.toThrow(
+    'order-history has deployment d-9 in progress in live1 (eu-west-1), and CodeDeploy owns its alias until it ends: run npm run ops -- stop --stage live1 --service order-history --environment live1, which rolls it back; roll back the stage once it has ended',
   );
-  expect(h.calls('lambda')).toEqual([]);
+  expect(h.calls('codepipeline').map(([name]) => name)).toEqual(['GetPipelineState']);
 });
 
-test('fails with exit 1 when the alias does not read back as asked', async () => {
+test('refuses while the stage runs without a deployment (stacks updating, bake)', async () => {
   const h = harness({ yes: true });
-  history(h);
-  h.mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '8' });
+  pipeline(h, { latest: { pipelineExecutionId: CURRENT, status: 'InProgress' } });
 
-  const error = (await rollback(target(stage), h.deps).catch((e: unknown) => e)) as OpsError;
-
-  expect(error.message).toBe(
-    'ops-test-live1-payments:live did not verify: it is at version 8 (100%), not version 7 alone',
+  await expect(rollback(selection(stage), h.deps)).rejects.toThrow(
+    `pipeline stage live1 is InProgress in execution ${CURRENT}: CodePipeline rolls back a finished stage only. Let it finish (npm run ops -- watch --stage live1), or stop a canary with npm run ops -- stop --stage live1`,
   );
-  expect(error.exitCode).toBe(1);
+  expect(h.mocks.codepipeline.commandCalls(RollbackStageCommand)).toHaveLength(0);
 });
 
-test('says so when no deployment tells which version was live before', async () => {
+test('with no earlier successful execution, says there is nothing to roll back to', async () => {
   const h = harness({ yes: true });
-  h.mocks.codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
-  h.mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '1' });
+  pipeline(h, { history: [summary(CURRENT), summary(OLDER, { executionType: 'ROLLBACK' })] });
 
-  await expect(rollback(target(stage), h.deps)).rejects.toThrow(
-    'cannot tell which version of ops-test-live1-payments was live before version 1: no successful deployment put it live. Point the alias yourself (aws lambda update-alias)',
+  await expect(rollback(selection(stage), h.deps)).rejects.toThrow(
+    `no execution before ${CURRENT} succeeded in pipeline stage live1 in the pipeline's current version: nothing to roll back to (RollbackStage only returns to executions started since the pipeline's structure last changed). Revert the change and push instead`,
   );
-  expect(h.mocks.lambda.commandCalls(UpdateAliasCommand)).toHaveLength(0);
+  expect(h.mocks.codepipeline.commandCalls(RollbackStageCommand)).toHaveLength(0);
+});
+
+test('after a rollback, goes back past its target, never to what was rolled back from', async () => {
+  const h = harness({ yes: true });
+  const ROLLED_BACK = '5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f';
+  pipeline(h, {
+    latest: { pipelineExecutionId: ROLLED_BACK, status: 'Succeeded', type: 'ROLLBACK' },
+    current: {
+      pipelineExecutionId: ROLLED_BACK,
+      executionType: 'ROLLBACK',
+      rollbackMetadata: { rollbackTargetPipelineExecutionId: PREVIOUS },
+    },
+    history: [
+      summary(ROLLED_BACK, { executionType: 'ROLLBACK' }),
+      summary(CURRENT),
+      summary(PREVIOUS),
+      summary(OLDER),
+    ],
+  });
+
+  expect(await rollback(selection(stage), h.deps)).toBe(0);
+
+  expect(h.mocks.codepipeline.commandCalls(RollbackStageCommand)[0].args[0].input).toEqual({
+    pipelineName: 'ops-test',
+    stageName: 'live1',
+    targetPipelineExecutionId: OLDER,
+  });
+  expect(h.lines[1]).toBe(
+    `  from execution ${ROLLED_BACK} (a rollback to ${PREVIOUS}), Succeeded: 8d3e8d3 "Add refunds to payments"`,
+  );
+});
+
+test('after a failed release, goes back to the last success, reading history page by page', async () => {
+  const FAILED = 'e1e2e3e4-f5f6-4a7b-8c9d-0e1f2a3b4c5d';
+  const h = harness({ yes: true });
+  pipeline(h, {
+    latest: { pipelineExecutionId: FAILED, status: 'Failed' },
+    current: { pipelineExecutionId: FAILED, status: 'Failed' },
+  });
+  h.mocks.codepipeline
+    .on(ListPipelineExecutionsCommand)
+    .resolvesOnce({ pipelineExecutionSummaries: [], nextToken: 'page-2' })
+    .resolves({ pipelineExecutionSummaries: [summary(PREVIOUS), summary(OLDER)] });
+
+  expect(await rollback(selection(stage), h.deps)).toBe(0);
+
+  expect(
+    h.mocks.codepipeline.commandCalls(ListPipelineExecutionsCommand).map((c) => c.args[0].input),
+  ).toEqual([
+    { pipelineName: 'ops-test', filter: { succeededInStage: { stageName: 'live1' } } },
+    {
+      pipelineName: 'ops-test',
+      filter: { succeededInStage: { stageName: 'live1' } },
+      nextToken: 'page-2',
+    },
+  ]);
+  expect(
+    h.mocks.codepipeline.commandCalls(RollbackStageCommand)[0].args[0].input
+      .targetPipelineExecutionId,
+  ).toBe(PREVIOUS);
+});
+
+describe('failure answers, as the command line prints them', () => {
+  test('CodePipeline refuses the rollback', async () => {
+    const h = harness({ yes: true });
+    pipeline(h);
+    h.mocks.codepipeline.on(RollbackStageCommand).rejects(
+      new UnableToRollbackStageException({
+        message: 'Unable to roll back the stage: the pipeline version has changed',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+
+    const { code, err } = await runOps(['rollback', '--stage', 'live1', '--yes'], h, model);
+
+    expect(code).toBe(2);
+    expect(err).toEqual([
+      'ops: UnableToRollbackStageException: Unable to roll back the stage: the pipeline version has changed',
+    ]);
+  });
+
+  test('a pipeline that does not know the stage yet', async () => {
+    const h = harness({ yes: true });
+    h.mocks.codepipeline
+      .on(GetPipelineStateCommand)
+      .resolves({ stageStates: [stageState('Source'), stageState('Build')] });
+
+    const { code, err } = await runOps(['rollback', '--stage', 'live1'], h, model);
+
+    expect(code).toBe(2);
+    expect(err).toEqual([
+      "ops: pipeline ops-test has no stage live1 (wave 1 of stage live1): the pipeline has not updated itself to this configuration yet; push it and let the pipeline's self-mutation run",
+    ]);
+  });
+});
+
+describe('a stage in waves', () => {
+  const edge = stageModel([serviceModel('payments')], 'edge', {
+    waves: [
+      [env('edge-eu', ACCOUNT, REGION)],
+      [env('edge-us', ACCOUNT, 'us-east-1'), env('edge-ap', OTHER_ACCOUNT, 'ap-southeast-2')],
+    ],
+  });
+  const edgeModel = appModel([edge]);
+
+  test('needs --wave', async () => {
+    const { code, err } = await runOps(['rollback', '--stage', 'edge'], harness(), edgeModel);
+    expect(code).toBe(2);
+    expect(err).toEqual([
+      "ops: rollback acts on one wave's pipeline stage: add --wave (stage edge deploys in waves 1 to 2; roll back the later waves first)",
+    ]);
+  });
+
+  test("rolls back the wave's pipeline stage, checking that wave's environments it reaches", async () => {
+    const h = harness({ yes: true });
+    h.mocks.codepipeline
+      .on(GetPipelineStateCommand)
+      .resolves({
+        stageStates: [
+          stageState('edge-wave1', {
+            latestExecution: { pipelineExecutionId: CURRENT, status: 'Succeeded' },
+          }),
+          stageState('edge-wave2', {
+            latestExecution: { pipelineExecutionId: CURRENT, status: 'Succeeded' },
+          }),
+        ],
+      })
+      .on(GetPipelineExecutionCommand)
+      .resolves({ pipelineExecution: { pipelineExecutionId: CURRENT, status: 'Succeeded' } })
+      .on(ListPipelineExecutionsCommand)
+      .resolves({ pipelineExecutionSummaries: [summary(CURRENT), summary(PREVIOUS)] })
+      .on(RollbackStageCommand)
+      .resolves({ pipelineExecutionId: STARTED });
+    const us = h.region('us-east-1');
+    deployedIn(us, edge, { account: ACCOUNT, region: 'us-east-1' });
+    us.codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+
+    const { code, out } = await runOps(
+      ['rollback', '--stage', 'edge', '--wave', '2', '--yes'],
+      h,
+      edgeModel,
+    );
+
+    expect(code).toBe(0);
+    expect(h.mocks.codepipeline.commandCalls(RollbackStageCommand)[0].args[0].input).toEqual({
+      pipelineName: 'ops-test',
+      stageName: 'edge-wave2',
+      targetPipelineExecutionId: PREVIOUS,
+    });
+    expect(h.calls('codedeploy', REGION)).toEqual([]);
+    expect(h.calls('codedeploy', 'us-east-1').map(([name]) => name)).toEqual(['ListDeployments']);
+    expect(out).toContain(
+      '  not checked for deployments in progress: edge-ap: not reachable with the credentials of account 333333333333: use credentials for account 555555555555, e.g. AWS_PROFILE=<a profile of account 555555555555>',
+    );
+    expect(out[0]).toBe(
+      'Rolling back pipeline stage edge-wave2 of pipeline ops-test: edge-us (account 333333333333, us-east-1), edge-ap (account 555555555555, ap-southeast-2)',
+    );
+  });
 });
