@@ -837,9 +837,10 @@ function followsNameRule(s: string): boolean {
   );
 }
 
-/** Not a property of every object, and a name a strict-mode module can bind. */
+/** Not a property of every object, nor a word a strict-mode async function cannot bind. */
 function usableAsKey(s: string): boolean {
   if (s in {}) return false;
+  if (!/^[A-Za-z_$][\w$]*$/.test(s)) return true; // not an identifier: not a word either
   try {
     new Function(`"use strict"; let ${s}; async function f() { let ${s}; } return [f];`);
     return true;
