@@ -47,7 +47,9 @@ function exportsOf(file: HandlerFile): string[] {
   const key = file.source === undefined ? file.entry : `${file.entry}\0${file.source}`;
   const hit = cache.get(key);
   if (hit && hit.inputs.every(([f, mtime]) => mtimeOf(f) === mtime)) return hit.exports;
-  const dir = path.dirname(file.entry);
+  // A handler not written yet (the scaffold's) resolves from the nearest folder that exists.
+  let dir = path.dirname(file.entry);
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   const result = buildSync({
     ...(file.source === undefined
       ? { entryPoints: [file.entry] }

@@ -60,11 +60,42 @@ export const service = defineService({
   memoryMb: 256,
   timeoutSeconds: 10,
   environment: {},
-  alarms: { maxErrors: 1, p99LatencyMs: 1000, maxThrottles: 1 },
+  // A release rolls back when the new version's error rate passes errorRatePercent (in minutes
+  // of minInvocationsPerMinute calls or more), its p99 passes p99LatencyMs, or it is throttled.
+  alarms: {
+    errorRatePercent: 1,
+    minInvocationsPerMinute: 10,
+    p99LatencyMs: 1000,
+    maxThrottles: 1,
+  },
+  // A canary needs minInvocations calls of the new version. Without real traffic yet, the
+  // post-traffic hook makes them with the synthetic checks; once callers exist, remove onQuiet
+  // so that a quiet canary fails instead (the default).
+  canary: { minInvocations: 50, onQuiet: 'generate-traffic' },
+  // lattice: true gives it a VPC Lattice front door (docs/configuration.md).
   // Settings for one stage only, e.g. more memory in prod:
   // stageOverrides: { prod: { memoryMb: 512 } },
 });
 `;
+
+/** The definition `service.ts` exports, as data (the scaffold validates it before writing). */
+export function serviceDefinition(name: string): Record<string, unknown> {
+  return {
+    name,
+    description: 'Scaffolded service: say what it does',
+    handler: 'handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: {},
+    alarms: {
+      errorRatePercent: 1,
+      minInvocationsPerMinute: 10,
+      p99LatencyMs: 1000,
+      maxThrottles: 1,
+    },
+    canary: { minInvocations: 50, onQuiet: 'generate-traffic' },
+  };
+}
 
 const syntheticTs = (
   name: string,
@@ -94,6 +125,27 @@ export const checks: readonly SyntheticCheck[] = [
   },
 ];
 `;
+
+/** The checks `synthetic.ts` exports, as data (the scaffold validates them before writing). */
+export function syntheticChecks(name: string): unknown[] {
+  return [
+    {
+      name: 'answers GET with status ok',
+      event: { rawPath: `/${name}`, requestContext: { http: { method: 'GET' } } },
+      expect: { statusCode: 200, bodyFields: { status: 'ok' }, maxLatencyMs: 3000 },
+    },
+    {
+      name: 'refuses other methods with 405',
+      event: { rawPath: `/${name}`, requestContext: { http: { method: 'DELETE' } } },
+      expect: { statusCode: 405, bodyContains: ['use GET'] },
+    },
+  ];
+}
+
+/** The handler `handler.ts` holds. */
+export function handlerSource(name: string): string {
+  return handlerTs(name);
+}
 
 const handlerTestTs = (
   name: string,
