@@ -34,11 +34,15 @@ export function describeIssue(schema: z.ZodType, first: Issue, root?: string): s
 export function actionableIssue(issues: readonly Issue[]): Issue {
   const first = issues[0];
   if (first.code === 'invalid_type' && first.input === undefined && first.path.length > 0) {
+    const missing = String(first.path.at(-1));
     const parent = JSON.stringify(first.path.slice(0, -1));
-    const unknown = issues.find(
-      (i) => i.code === 'unrecognized_keys' && JSON.stringify(i.path) === parent,
+    const misspelt = issues.find(
+      (i) =>
+        i.code === 'unrecognized_keys' &&
+        JSON.stringify(i.path) === parent &&
+        i.keys.some((k) => closest(k, [missing]) !== undefined),
     );
-    if (unknown) return unknown;
+    if (misspelt) return misspelt;
   }
   return first;
 }

@@ -544,6 +544,6 @@ function capitalise(s: string): string {
   return s[0].toUpperCase() + s.slice(1);
 }
 
-export function fail(message: string): never {
+function fail(message: string): never {
   throw new ConfigError(message);
 }

@@ -15,7 +15,11 @@ import {
   applySplices,
   findServicesLists,
 } from '../../scripts/new-service/stage-lists';
-import { serviceDefinition, syntheticChecks } from '../../scripts/new-service/templates';
+import {
+  serviceDefinition,
+  serviceFiles,
+  syntheticChecks,
+} from '../../scripts/new-service/templates';
 import { quietLogs, runInProcess } from '../helpers/service-test';
 import { ROOT } from '../helpers/project';
 import { fixtureConfig, GOOD_HANDLER, writeFiles } from '../lib/config/fixtures';
@@ -244,6 +248,24 @@ describe('npm run new-service: success', () => {
   it('writes only Prettier-clean files', () => {
     const written = changedFiles(before, snapshot(project)).filter((f) => !f.endsWith('/'));
     expect(prettierCheck(written.map((f) => path.join(project, f)))).toBe('clean');
+  });
+});
+
+describe('the files the command writes', () => {
+  it('are Prettier-clean for names of any length, and for names that occur in the templates', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'templates-'));
+    try {
+      const files = ['ab', 'ok', 'status', 'order-history', 'x'.repeat(28)].flatMap((name) =>
+        serviceFiles(name).map(([file, text]) => {
+          const full = path.join(dir, `${name}-${file}`);
+          fs.writeFileSync(full, text);
+          return full;
+        }),
+      );
+      expect(prettierCheck(files)).toBe('clean');
+    } finally {
+      remove(dir);
+    }
   });
 });
 

@@ -451,6 +451,15 @@ const cases: ReadonlyArray<readonly [string, (i: AppInput) => void, string]> = [
     `${pipeline}: unknown field "pipelineNmae". Fix: did you mean "pipelineName"? Correct the spelling, or remove the field`,
   ],
   [
+    'a missing field next to an unknown one that is not its misspelling',
+    (i) => {
+      const source = config(i).source as Json;
+      delete source.branch;
+      source.owner = 'me';
+    },
+    `${pipeline}: source.branch is missing: is required (a string). Fix: add it`,
+  ],
+  [
     'an unknown field with no likely spelling',
     (i) => ((config(i).source as Json).owner = 'me'),
     `${pipeline}: source has unknown field "owner". Fix: remove it; the known fields are connectionArn, repository, branch`,
