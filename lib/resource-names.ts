@@ -146,3 +146,32 @@ export function applicationStageId(
 
 /** The first wave of the pipeline after asset publishing: every stage's monitoring stacks. */
 export const MONITORING_WAVE = 'Monitoring';
+
+/**
+ * `<prefix>-<service>`: the VPC Lattice service of a service with a front door (lower-case
+ * letters, digits and hyphens, at most 40 characters; checked when the config is validated).
+ */
+export function latticeServiceName(prefix: string, service: string): string {
+  return serviceBaseName(prefix, service);
+}
+
+/**
+ * The CodePipeline action CDK Pipelines names for deploying `stackName` in one environment of a
+ * stage: `<stack>.Deploy` when the environment's wave deploys to it alone, and
+ * `<stage id>.<stack>.Deploy` when the wave deploys to several environments in parallel (the
+ * stack name loses a leading `<stage id>-`, as CDK Pipelines does). CodePipeline allows 100
+ * characters; CDK Pipelines replaces the middle of a longer name with a hash.
+ */
+export function deployActionName(
+  stage: {
+    readonly name: string;
+    readonly waves: readonly { environments: readonly { readonly name: string }[] }[];
+  },
+  environment: { readonly name: string },
+  stackName: string,
+): string {
+  const id = applicationStageId(stage, environment);
+  const stack = stackName.startsWith(`${id}-`) ? stackName.slice(id.length + 1) : stackName;
+  const wave = stage.waves.find((w) => w.environments.some((e) => e.name === environment.name));
+  return (wave?.environments.length ?? 1) === 1 ? `${stack}.Deploy` : `${id}.${stack}.Deploy`;
+}

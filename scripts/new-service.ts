@@ -5,18 +5,22 @@
  *
  * Creates services/<name>/ (handler.ts, service.ts, synthetic.ts, handler.test.ts), appends
  * the name to the `services` list of every stage entry listed in stages/index.ts, and updates
- * the generated docs/pipeline.md. All or nothing: a bad or taken name is refused before anything
- * is written, and a failure while writing, or a configuration that does not validate
- * afterwards, restores every file touched.
+ * the generated docs/pipeline.md. All or nothing: before anything is written, the whole
+ * configuration is validated in memory with the service added, by the same validator as synth,
+ * so a name it would refuse (bad, taken, clashing with a generated name, too long for a derived
+ * name) is refused with its message; a failure while writing, or a configuration that does not
+ * validate afterwards, restores every file touched.
  *
  * Exit codes: 0 created, 1 failed and rolled back, 2 refused (nothing written).
  */
 import * as nodeFs from 'node:fs';
-import { stackForNewService } from '../lib/config/grouping';
 import * as path from 'node:path';
-import { loadApp } from '../lib/config/load';
+import { ConfigError } from '../lib/config/config-error';
+import { stackForNewService } from '../lib/config/grouping';
+import { loadApp, readAppInput } from '../lib/config/load';
 import type { AppModel } from '../lib/config/model';
 import { serviceName } from '../lib/config/schema';
+import { validateApp, type AppInput, type LoadedService } from '../lib/config/validate';
 import { strategyLabel } from '../lib/config/strategy';
 import { PIPELINE_DOC, renderPipelineDoc, WRITE_COMMAND } from '../lib/plan/markdown';
 import { buildPlan } from '../lib/plan/plan';
@@ -25,8 +29,14 @@ import {
   applySplices,
   findServicesLists,
   StageFileError,
+  type ServicesList,
 } from './new-service/stage-lists';
-import { serviceFiles } from './new-service/templates';
+import {
+  handlerSource,
+  serviceDefinition,
+  serviceFiles,
+  syntheticChecks,
+} from './new-service/templates';
 
 /** Exit codes of the command. */
 export const EXIT = { created: 0, failed: 1, refused: 2 } as const;
@@ -63,7 +73,8 @@ configuration and updates docs/pipeline.md. Nothing is written for a bad or take
 failure restores every file.
 
 Names: lower-case letters, digits and single hyphens, starting with a letter, 2 to 28
-characters (the same rule that validates services/<name>/service.ts).
+characters, and every name derived from it within its AWS limit: the configuration is
+validated with the service added, by the same rules as synth, before anything is written.
 
 Exit codes: 0 created, 1 failed and rolled back, 2 refused (nothing written).`;
 
@@ -161,13 +172,33 @@ function makePlan(name: string, root: string, fs: FileSystem): Plan {
     );
   }
 
+  // The configuration as it is, then with the service added: the validator decides.
+  const current = freshInput(root, name);
+  const model = validateOrRefuse(
+    current,
+    (message) =>
+      new Refusal(
+        `cannot add "${name}" to a configuration that is already invalid: ${message}; then run the command again`,
+      ),
+  );
+  const widest = new Map(
+    model.stages.map((s) => [s.name, Math.max(...s.waves.map((w) => w.environments.length))]),
+  );
+  // Past the single-stack budget, a stage places new services in shared stacks, so that each of
+  // its waves stays one pipeline stage (one canary window); existing ones stay put.
+  const stackOf = new Map(
+    lists.map((l) => [l, stackForNewService(l.placements, widest.get(l.stage) ?? 1)]),
+  );
+  validateOrRefuse(
+    withService(current, root, name, lists, stackOf),
+    (message) => new Refusal(`the name "${name}" cannot be added: ${message}`),
+  );
+
   const printWidth = readPrintWidth(root, fs);
   const edit = [...new Set(lists.map((l) => l.file))].map((file) => {
     const inFile = lists.filter((l) => l.file === file);
     const before = inFile[0].source.text;
-    // Past MAX_SINGLE_STACKS single-service stacks, a stage places new services in shared
-    // stacks, so that it stays one pipeline stage (one canary window); existing ones stay put.
-    const stacks = inFile.map((l) => stackForNewService(l.placements));
+    const stacks = inFile.map((l) => stackOf.get(l));
     const after = applySplices(
       before,
       inFile.map((l, i) => appendToList(l, name, printWidth, stacks[i])),
@@ -183,6 +214,55 @@ function makePlan(name: string, root: string, fs: FileSystem): Plan {
 
   const create = serviceFiles(name).map(([file, text]) => ({ file: `${rel}${file}`, text }));
   return { name, root, dir: path.join(root, 'services', name), create, edit };
+}
+
+/** The project's configuration files as loaded, read afresh. */
+function freshInput(root: string, name: string): AppInput {
+  forget(root);
+  try {
+    return readAppInput(root);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new Refusal(
+      `cannot add "${name}" to a configuration that does not load: ${error.message}; then run the command again`,
+    );
+  }
+}
+
+/** The model, or the refusal `refuse` makes of the validator's message. */
+function validateOrRefuse(input: AppInput, refuse: (message: string) => Refusal): AppModel {
+  try {
+    return validateApp(input);
+  } catch (error) {
+    if (error instanceof ConfigError) throw refuse(error.message);
+    throw error;
+  }
+}
+
+/** `input` with the new service's files (in memory) and its name in every stage list. */
+function withService(
+  input: AppInput,
+  root: string,
+  name: string,
+  lists: readonly ServicesList[],
+  stackOf: ReadonlyMap<ServicesList, string | undefined>,
+): AppInput {
+  const dir = path.join(root, 'services', name);
+  const service: LoadedService = {
+    dir,
+    definition: { file: `services/${name}/service.ts`, value: serviceDefinition(name) },
+    checks: { file: `services/${name}/synthetic.ts`, value: syntheticChecks(name) },
+    handlerSource: handlerSource(name),
+  };
+  const stages = input.stages.map((loaded) => {
+    const entry = loaded.value as { name?: unknown; services?: unknown };
+    const list = lists.find((l) => l.stage === entry.name);
+    if (!list || !Array.isArray(entry.services)) return loaded;
+    const stack = stackOf.get(list);
+    const item = stack === undefined ? name : { name, stack };
+    return { ...loaded, value: { ...entry, services: [...entry.services, item] } };
+  });
+  return { ...input, stages, services: [...input.services, service] };
 }
 
 /** Prettier's printWidth from `.prettierrc(.json)`, or Prettier's default of 80. */
@@ -283,10 +363,16 @@ function removeDir(fs: FileSystem, dir: string): void {
 
 /** `loadApp`, after forgetting any earlier load of the project's files in this process. */
 function freshLoadApp(root: string): AppModel {
-  for (const key of Object.keys(require.cache)) {
-    if (key.startsWith(root + path.sep)) delete require.cache[key];
-  }
+  forget(root);
   return loadApp(root);
+}
+
+/** Forgets the modules this process loaded from the project's config folders. */
+function forget(root: string): void {
+  const folders = ['stages', 'services', 'pipeline.config.ts'].map((f) => path.join(root, f));
+  for (const key of Object.keys(require.cache)) {
+    if (folders.some((f) => key === f || key.startsWith(f + path.sep))) delete require.cache[key];
+  }
 }
 
 function nextSteps(name: string): string {

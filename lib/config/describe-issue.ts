@@ -10,9 +10,10 @@ type Issue = z.core.$ZodIssue;
  * "Invalid key in record", a failure inside one branch of a union as the union's own message.
  * Those are unwrapped to the innermost issue so the message names the real field and value.
  */
-export function describeIssue(schema: z.ZodType, first: Issue): string {
+export function describeIssue(schema: z.ZodType, first: Issue, root?: string): string {
   const { issue, path, isKey } = innermost(first, first.path);
-  const field = path.length ? formatPath(isKey ? path.slice(0, -1) : path) : '';
+  const shownPath = isKey ? path.slice(0, -1) : path;
+  const field = formatPath(root === undefined ? shownPath : [root, ...shownPath]);
   if (issue.code === 'unrecognized_keys') {
     return `${field ? `${field} has ` : ''}${unknownFields(issue.keys, knownKeys(schema, path))}`;
   }
@@ -23,6 +24,27 @@ export function describeIssue(schema: z.ZodType, first: Issue): string {
   const shown = value === undefined ? 'missing' : JSON.stringify(value);
   const label = `${field || 'the export'}${isKey ? ' key' : ''}`;
   return `${label} is ${shown}: ${problemOf(issue, value)}`;
+}
+
+/**
+ * The issue to report of those a failed parse gave: the first, except that a field reported
+ * missing yields to an unknown field of the same object, which is usually the same field
+ * misspelt (`pipelineNmae` for `pipelineName`), so the message can say "did you mean".
+ */
+export function actionableIssue(issues: readonly Issue[]): Issue {
+  const first = issues[0];
+  if (first.code === 'invalid_type' && first.input === undefined && first.path.length > 0) {
+    const missing = String(first.path.at(-1));
+    const parent = JSON.stringify(first.path.slice(0, -1));
+    const misspelt = issues.find(
+      (i) =>
+        i.code === 'unrecognized_keys' &&
+        JSON.stringify(i.path) === parent &&
+        i.keys.some((k) => closest(k, [missing]) !== undefined),
+    );
+    if (misspelt) return misspelt;
+  }
+  return first;
 }
 
 /** The issue a person can act on, with its full path. */
@@ -127,7 +149,12 @@ interface Node {
 export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   let nodes = expand(schema as unknown as Node);
   for (const key of path) nodes = nodes.flatMap((n) => child(n, key)).flatMap(expand);
-  const keys = nodes.flatMap((n) => Object.keys(n._zod.def.shape ?? {}));
+  // Retired fields (typed `never`) are refused with their own message, never suggested.
+  const keys = nodes.flatMap((n) =>
+    Object.entries(n._zod.def.shape ?? {})
+      .filter(([, field]) => !expand(field).every((f) => f._zod.def.type === 'never'))
+      .map(([key]) => key),
+  );
   return [...new Set(keys)];
 }
 

@@ -4,9 +4,10 @@
  * A service deploys in its own stack (independent rollback) unless its stage entry names a
  * shared `stack`. CDK Pipelines turns every stack into one deploy action, and a CodePipeline
  * stage holds at most 50 actions; past that CDK Pipelines splits the stage into sequential
- * ones, which for prod means another full canary window. So once a stage has
- * `MAX_SINGLE_STACKS` single-service stacks, new services join shared stacks of at most
- * `MAX_SERVICES_PER_GROUP`. Placement is decided when a service is added and written into the
+ * ones, which for prod means another full canary window. A wave deploys every stack once per
+ * environment in one pipeline stage. So once a stage has `maxSingleStacks()` single-service
+ * stacks (fewer when a wave deploys to several environments at once), new services join shared
+ * stacks of at most `MAX_SERVICES_PER_GROUP`. Placement is decided when a service is added and written into the
  * stage entry, so adding a service never moves an existing one.
  */
 
@@ -20,14 +21,41 @@ export const MAX_SINGLE_STACKS = 30;
 export const MAX_SERVICES_PER_GROUP = 15;
 
 /**
- * Pipeline actions one pipeline stage needs: one deploy action per stack (change sets are
- * off), one for the stage's monitoring stack, plus the approval and the smoke test if any.
+ * Services a stage must be able to hold in one pipeline stage per wave: placement keeps enough
+ * room that this many services fit (the scale the design is measured at).
  */
-export function stackActions(
+export const DESIGN_SERVICES = 200;
+
+/**
+ * Pipeline actions one wave of a stage needs in its pipeline stage: in each of its environments
+ * one deploy action per service stack (change sets are off) and one for the monitoring stack,
+ * then the approval (first wave of a stage that requires one) and the smoke test (one step
+ * after the wave, when the stage runs smoke tests).
+ */
+export function waveActions(
   serviceStacks: number,
+  wave: { readonly index: number; readonly environments: number },
   stage: { readonly requiresApproval: boolean; readonly smokeTests: boolean },
 ): number {
-  return serviceStacks + 1 + (stage.requiresApproval ? 1 : 0) + (stage.smokeTests ? 1 : 0);
+  return (
+    wave.environments * (serviceStacks + 1) +
+    (stage.requiresApproval && wave.index === 1 ? 1 : 0) +
+    (stage.smokeTests ? 1 : 0)
+  );
+}
+
+/**
+ * Single-service stacks a stage keeps before new services join shared stacks, when its widest
+ * wave deploys to `environmentsPerWave` environments at once: MAX_SINGLE_STACKS for one, fewer
+ * for more, so that DESIGN_SERVICES services still fit one pipeline stage per wave.
+ */
+export function maxSingleStacks(environmentsPerWave = 1): number {
+  const perEnvironment = Math.floor((MAX_ACTIONS_PER_STAGE - 2) / environmentsPerWave) - 1;
+  for (let singles = MAX_SINGLE_STACKS; singles > 0; singles--) {
+    const groups = Math.ceil((DESIGN_SERVICES - singles) / MAX_SERVICES_PER_GROUP);
+    if (singles + groups <= perEnvironment) return singles;
+  }
+  return 0;
 }
 
 /** A service as placed in a stage entry. */
@@ -44,12 +72,15 @@ export function stackOf(p: Placement): string {
 
 /**
  * Where a new service goes in a stage that already has `existing`: its own stack while the stage
- * has fewer than MAX_SINGLE_STACKS of those, else the last `group-N` stack with room, else a
- * new `group-N`. Returns undefined for its own stack.
+ * has fewer than `maxSingleStacks(environmentsPerWave)` of those, else the last `group-N` stack
+ * with room, else a new `group-N`. Returns undefined for its own stack.
  */
-export function stackForNewService(existing: readonly Placement[]): string | undefined {
+export function stackForNewService(
+  existing: readonly Placement[],
+  environmentsPerWave = 1,
+): string | undefined {
   const singles = existing.filter((p) => p.stack === undefined).length;
-  if (singles < MAX_SINGLE_STACKS) return undefined;
+  if (singles < maxSingleStacks(environmentsPerWave)) return undefined;
   const sizes = new Map<string, number>();
   for (const p of existing) {
     if (p.stack !== undefined) sizes.set(p.stack, (sizes.get(p.stack) ?? 0) + 1);

@@ -2,23 +2,38 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { z } from 'zod';
 import type { SyntheticCheck } from '../../runtime/synthetic/types';
+import { latticeServiceName, stagePrefix } from '../resource-names';
 import { ConfigError } from './config-error';
-import { closest, describeIssue } from './describe-issue';
-import type { AlarmThresholds, AppModel, ServiceModel, StageModel } from './model';
-import {
-  pipelineConfigSchema,
-  serviceDefinitionSchema,
-  stageEntrySchema,
-  syntheticChecksSchema,
-} from './schema';
+import { actionableIssue, closest, describeIssue } from './describe-issue';
 import {
   MAX_ACTIONS_PER_STAGE,
   MAX_SERVICES_PER_GROUP,
-  MAX_SINGLE_STACKS,
-  stackActions,
+  maxSingleStacks,
+  waveActions,
 } from './grouping';
+import { handlerProblem } from './handler-check';
+import type { AppModel, EnvironmentModel, ServiceModel, StageModel, WaveModel } from './model';
+import {
+  derivedNames,
+  firstClash,
+  LATTICE_NAME_PATTERN,
+  longestOverLimit,
+  NAME_LIMITS,
+  type DerivedName,
+  type NameOwner,
+} from './names';
+import {
+  DEFAULTS,
+  pipelineConfigSchema,
+  SERVICE_NETWORK_PATTERN,
+  serviceDefinitionSchema,
+  stageEntrySchema,
+  syntheticChecksSchema,
+  type PipelineConfig,
+  type StageEntry,
+} from './schema';
+import { resolveService, type ParsedService } from './resolve-service';
 import { isAllAtOnce, type DeploymentStrategy } from './strategy';
-import { stagePrefix } from '../resource-names';
 
 /** A file's default or named export, as loaded, with the file it came from (for messages). */
 export interface Loaded<T = unknown> {
@@ -27,12 +42,17 @@ export interface Loaded<T = unknown> {
   readonly value: T;
 }
 
-/** A service folder as loaded by `loadServices()`. */
+/** A service folder as loaded by `readServices()`. */
 export interface LoadedService {
   /** Absolute path of `services/<name>/`. */
   readonly dir: string;
   readonly definition: Loaded;
   readonly checks: Loaded;
+  /**
+   * The handler's source, for a service not written to disk yet (the scaffold validates the
+   * project with the new service before it writes anything). @default read from the file
+   */
+  readonly handlerSource?: string;
 }
 
 export interface AppInput {
@@ -40,6 +60,8 @@ export interface AppInput {
   /** In pipeline order. */
   readonly stages: readonly Loaded[];
   readonly services: readonly LoadedService[];
+  /** The file that lists the stages, for messages. @default 'stages/index.ts' */
+  readonly stagesFile?: string;
 }
 
 export interface ValidateOptions {
@@ -56,41 +78,420 @@ export const MAX_CHECKS_BYTES = 3000;
 
 /**
  * Validates the whole configuration before any construct is built and resolves it into the
- * model the constructs use. Throws one `ConfigError` for the first problem found.
+ * model the constructs use. Throws one `ConfigError` for the first problem found: the file, the
+ * entry, the field and its value, and the fix.
  */
 export function validateApp(input: AppInput, options: ValidateOptions = {}): AppModel {
+  const configFile = input.config.file;
   const config = parse(pipelineConfigSchema, input.config, 'pipeline configuration');
+  const environments = resolveEnvironments(config, configFile);
+  const pipelineRegions = [
+    ...new Set([config.pipeline.region, ...(config.pipeline.regions ?? [])]),
+  ];
+  const services = parseServices(input.services);
 
-  const services = new Map<
-    string,
-    {
-      def: z.output<typeof serviceDefinitionSchema>;
-      dir: string;
-      file: string;
-      checks: SyntheticCheck[];
+  const stageFiles = new Map<string, string>();
+  const deployedBefore = new Set<string>();
+  const stages: StageModel[] = [];
+  for (const loaded of input.stages) {
+    const entry = parse(stageEntrySchema, loaded, 'stage entry');
+    const where = `Stage entry "${entry.name}" (${loaded.file})`;
+    const earlier = stageFiles.get(entry.name);
+    if (earlier !== undefined) {
+      fail(
+        `${where}: the stage name "${entry.name}" is used by an earlier stage (${earlier}). Fix: give every stage a unique name`,
+      );
     }
-  >();
-  for (const loaded of input.services) {
+    stageFiles.set(entry.name, loaded.file);
+    const context: StageContext = {
+      where,
+      entry,
+      config,
+      configFile,
+      environments,
+      pipelineRegions,
+    };
+    const waves = resolveWaves(context);
+    if (entry.requiresApproval && isAllAtOnce(entry.strategy) && !entry.allAtOnceReason) {
+      fail(
+        `${where}: strategy is ALL_AT_ONCE in a stage that requires approval, so a bad release would reach all traffic at once. Fix: use a canary or linear strategy, or set allAtOnceReason to say why all-at-once is safe here`,
+      );
+    }
+    const { resolved, latticeSources } = resolveStageServices(
+      context,
+      services,
+      deployedBefore,
+      stages[0]?.name,
+    );
+    const stage: StageModel = {
+      name: entry.name,
+      prefix: stagePrefix(config.pipelineName, entry.name),
+      waves,
+      strategy: entry.strategy,
+      requiresApproval: entry.requiresApproval,
+      smokeTests: entry.smokeTests,
+      bakeMinutes:
+        entry.bakeMinutes ?? (entry.requiresApproval ? DEFAULTS.bakeMinutesWithApproval : 0),
+      blockWhileAlarming: entry.blockWhileAlarming ?? entry.requiresApproval,
+      ...(entry.deploymentWindow ? { deploymentWindow: entry.deploymentWindow } : {}),
+      services: resolved,
+    };
+    const indexOf = new Map(
+      entry.services.map((s, i) => [typeof s === 'string' ? s : s.name, i] as const),
+    );
+    checkDerivedNames(context, stage, indexOf);
+    checkLattice(context, stage, indexOf, latticeSources);
+    if (options.enforceLimits !== false) checkPipelineLimits(where, stage);
+    for (const s of resolved) deployedBefore.add(s.name);
+    stages.push(stage);
+  }
+  if (stages.length === 0) {
+    const file = input.stagesFile ?? 'stages/index.ts';
+    fail(
+      `Stage entries (${file}): no stages are listed. Fix: export at least one stage in \`stages\``,
+    );
+  }
+
+  for (const [name, svc] of services) {
+    for (const stage of Object.keys(svc.def.stageOverrides ?? {})) {
+      if (!stageFiles.has(stage)) {
+        fail(
+          `Service definition "${name}" (${svc.file}): stageOverrides has "${stage}", which is not a stage. Fix: use one of ${[...stageFiles.keys()].map((s) => `"${s}"`).join(', ')}`,
+        );
+      }
+    }
+  }
+
+  return {
+    pipelineName: config.pipelineName,
+    source: config.source,
+    pipelineEnv: { account: config.pipeline.account, region: config.pipeline.region },
+    pipelineRegions,
+    notificationEmails: config.notifications.emails,
+    stages,
+  };
+}
+
+/** What the checks of one stage entry need to know. */
+interface StageContext {
+  readonly where: string;
+  readonly entry: StageEntry;
+  readonly config: PipelineConfig;
+  readonly configFile: string;
+  readonly environments: ReadonlyMap<string, EnvironmentModel>;
+  readonly pipelineRegions: readonly string[];
+}
+
+/** Every environment of the pipeline configuration, with the Lattice defaults applied. */
+function resolveEnvironments(
+  config: PipelineConfig,
+  configFile: string,
+): Map<string, EnvironmentModel> {
+  const where = `Pipeline configuration (${configFile})`;
+  const networks = new Map<string, string>();
+  const result = new Map<string, EnvironmentModel>();
+  for (const [name, env] of Object.entries(config.environments)) {
+    const lattice = env.lattice ?? {};
+    if (lattice.serviceNetwork !== undefined && lattice.vpcIds !== undefined) {
+      fail(
+        `${where}: environments.${name}.lattice.vpcIds is ${JSON.stringify(lattice.vpcIds)}: VPCs are associated only with a service network the stage creates, not with the existing one serviceNetwork names. Fix: associate the VPCs with that network where it is managed and remove vpcIds, or remove serviceNetwork`,
+      );
+    }
+    if (lattice.serviceNetwork !== undefined) {
+      const id = lattice.serviceNetwork.slice(lattice.serviceNetwork.lastIndexOf('/') + 1);
+      const other = networks.get(id);
+      if (other !== undefined) {
+        fail(
+          `${where}: environments.${name}.lattice.serviceNetwork is "${lattice.serviceNetwork}", the service network that environments.${other}.lattice.serviceNetwork names too. Fix: give each environment its own service network, or leave serviceNetwork out so that each stage creates one`,
+        );
+      }
+      networks.set(id, name);
+    }
+    result.set(name, {
+      name,
+      account: env.account,
+      region: env.region,
+      lattice: {
+        ...(lattice.serviceNetwork !== undefined ? { serviceNetwork: lattice.serviceNetwork } : {}),
+        vpcIds: lattice.vpcIds ?? [],
+        allowedAccounts: lattice.allowedAccounts ?? [env.account],
+        ...(lattice.organizationId !== undefined ? { organizationId: lattice.organizationId } : {}),
+      },
+    });
+  }
+  return result;
+}
+
+/** The stage entry's `environment` or `waves`, checked and resolved into waves. */
+function resolveWaves(context: StageContext): WaveModel[] {
+  const { where, entry, config, configFile, environments, pipelineRegions } = context;
+  if (entry.environment !== undefined && entry.waves !== undefined) {
+    fail(
+      `${where}: sets both environment ("${entry.environment}") and waves. Fix: keep one: environment for a single environment, or waves to deploy to several in order`,
+    );
+  }
+  const known = [...environments.keys()].map((e) => `"${e}"`).join(', ');
+  if (entry.environment === undefined && entry.waves === undefined) {
+    fail(
+      `${where}: environment is missing: a stage deploys to one environment, or to waves of environments. Fix: add environment: "<name>" (one of ${known}), or waves: [{ environments: [...] }, ...]`,
+    );
+  }
+  const refs =
+    entry.environment !== undefined
+      ? [[{ at: 'environment', name: entry.environment }]]
+      : entry.waves!.map((w, i) =>
+          w.environments.map((name, j) => ({ at: `waves[${i}].environments[${j}]`, name })),
+        );
+  const seen = new Map<string, { at: string; env: EnvironmentModel }>();
+  return refs.map((wave, i) => ({
+    index: i + 1,
+    environments: wave.map(({ at, name }) => {
+      const env = environments.get(name);
+      if (!env) {
+        const guess = closest(name, [...environments.keys()]);
+        fail(
+          `${where}: ${at} is "${name}", which ${configFile} does not define. Fix: ${guess ? `did you mean "${guess}"? Otherwise use` : 'use'} one of ${known}, or add it to environments`,
+        );
+      }
+      const same = seen.get(name);
+      if (same) {
+        fail(
+          `${where}: ${at} is "${name}", which ${same.at} already names. Fix: deploy to each environment once per stage`,
+        );
+      }
+      for (const [otherName, other] of seen) {
+        if (other.env.account === env.account && other.env.region === env.region) {
+          fail(
+            `${where}: ${at} is "${name}", in the same account and region (${env.account}, ${env.region}) as "${otherName}" (${other.at}), so the stage's resources would get the same names twice. Fix: deploy to one of them, or give "${name}" another account or region in ${configFile}`,
+          );
+        }
+      }
+      if (!pipelineRegions.includes(env.region)) {
+        fail(
+          `${where}: ${at} is "${name}", in region ${env.region}, which pipeline.regions in ${configFile} does not list (${pipelineRegions.join(', ')}): the pipeline needs its bootstrap stack there for cross-region deployments. Fix: add "${env.region}" to pipeline.regions and bootstrap the tools account there: npx cdk bootstrap aws://${config.pipeline.account}/${env.region}`,
+        );
+      }
+      seen.set(name, { at, env });
+      return env;
+    }),
+  }));
+}
+
+/** Where a service's front door was turned on, for messages about it. */
+type LatticeSources = Map<string, string>;
+
+function resolveStageServices(
+  context: StageContext,
+  services: ReadonlyMap<string, ParsedService>,
+  deployedBefore: ReadonlySet<string>,
+  firstStage: string | undefined,
+): { resolved: ServiceModel[]; latticeSources: LatticeSources } {
+  const { where, entry } = context;
+  const seen = new Set<string>();
+  const resolved: ServiceModel[] = [];
+  const latticeSources: LatticeSources = new Map();
+  entry.services.forEach((item, index) => {
+    const ref = typeof item === 'string' ? { name: item } : item;
+    const at = `${where}: services[${index}]`;
+    if (seen.has(ref.name)) {
+      fail(`${at} lists "${ref.name}" a second time. Fix: list each service once per stage`);
+    }
+    seen.add(ref.name);
+    const svc = services.get(ref.name);
+    if (!svc) {
+      const known = [...services.keys()].sort();
+      const guess = closest(ref.name, known);
+      fail(
+        `${at} is "${ref.name}", which is not a service. Known services: ${known.join(', ') || '(none)'}. Fix: ${guess ? `did you mean "${guess}"? Correct the name` : 'correct the name'}, or create it with npm run new-service -- ${ref.name}`,
+      );
+    }
+    if (entry.requiresApproval && firstStage !== undefined && !deployedBefore.has(ref.name)) {
+      fail(
+        `${at} is "${ref.name}", which no earlier stage deploys, so it would reach "${entry.name}" untested. Fix: add "${ref.name}" to an earlier stage (e.g. "${firstStage}") too`,
+      );
+    }
+    if ('stack' in ref && ref.stack !== undefined && ref.stack !== ref.name) {
+      const owner = services.get(ref.stack);
+      if (owner) {
+        fail(
+          `${at}.stack is "${ref.stack}", the name of a service (${owner.file}), whose own stack has that name. Fix: give the shared stack another name, e.g. "group-N", or the service`,
+        );
+      }
+    }
+    const strategy: DeploymentStrategy = ('strategy' in ref && ref.strategy) || entry.strategy;
+    const reason = ('allAtOnceReason' in ref && ref.allAtOnceReason) || entry.allAtOnceReason;
+    if (entry.requiresApproval && isAllAtOnce(strategy) && !reason) {
+      fail(
+        `${at} ("${ref.name}"): strategy is ALL_AT_ONCE in a stage that requires approval. Fix: use a canary or linear strategy, or set allAtOnceReason on the entry`,
+      );
+    }
+    const entryLattice = 'lattice' in ref ? ref.lattice : undefined;
+    const service = resolveService(svc, entry, strategy, entryLattice);
+    resolved.push({ ...service.model, stack: ('stack' in ref && ref.stack) || ref.name });
+    if (service.model.lattice) {
+      latticeSources.set(
+        ref.name,
+        entryLattice !== undefined ? `lattice: true in services[${index}]` : service.latticeSource,
+      );
+    }
+  });
+  return { resolved, latticeSources };
+}
+
+/**
+ * Every physical name the stage creates belongs to one owner and fits its AWS limit, and the
+ * names of Lattice services follow Lattice's rule.
+ */
+function checkDerivedNames(
+  context: StageContext,
+  stage: StageModel,
+  indexOf: ReadonlyMap<string, number>,
+): void {
+  const { where, config, configFile } = context;
+  const names = derivedNames(stage, config.pipelineName, configFile);
+  const subject = (owner: NameOwner): string => {
+    if (owner.kind === 'stage') return `name is "${stage.name}"`;
+    const entryIndex =
+      owner.kind === 'service'
+        ? indexOf.get(owner.name)
+        : stage.services.findIndex((s) => s.stack === owner.name);
+    return owner.kind === 'service'
+      ? `services[${entryIndex}] is "${owner.name}"`
+      : `services[${entryIndex}].stack is "${owner.name}"`;
+  };
+  const label = (n: DerivedName): string =>
+    n.owner.kind === 'stage'
+      ? `the ${n.what} of the stage`
+      : `the ${n.what} of ${n.owner.kind === 'stack' ? 'shared stack ' : ''}"${n.owner.name}"`;
+
+  const clash = firstClash(names);
+  if (clash) {
+    const { rename, other } = clash;
+    const apart = rename.name === other.name ? '' : ` ("${other.name}", apart from case)`;
+    const fix =
+      rename.owner.kind === 'stack'
+        ? `give the shared stack another name, e.g. "group-N"`
+        : `give "${(rename.owner as { name: string }).name}" another name`;
+    fail(
+      `${where}: ${subject(rename.owner)}: its ${rename.what} would be named "${rename.name}", which is the name of ${label(other)}${apart}${other.owner.kind === 'stage' ? '' : ' in this stage'}. Fix: ${fix}`,
+    );
+  }
+
+  const long = longestOverLimit(names);
+  if (long) {
+    const over = long.name.length - NAME_LIMITS[long.kind].max;
+    fail(
+      `${where}: ${subject(long.owner)}: its ${long.what} would be named "${long.name}", ${long.name.length} characters, over ${NAME_LIMITS[long.kind].limit}. Fix: shorten ${orList(long.parts)} by ${over} character${over === 1 ? '' : 's'} or more between them`,
+    );
+  }
+
+  for (const s of stage.services) {
+    const name = latticeServiceName(stage.prefix, s.name);
+    if (s.lattice && !LATTICE_NAME_PATTERN.test(name)) {
+      fail(
+        `${where}: ${subject({ kind: 'service', name: s.name })}: its VPC Lattice service would be named "${name}", but Lattice names take only lower-case letters, digits and single hyphens. Fix: write pipelineName in lower case with single hyphens (${configFile}), or turn lattice off for "${s.name}"`,
+      );
+    }
+  }
+}
+
+/**
+ * A service with a Lattice front door needs a network config that can work in every environment
+ * of the stage: an existing service network in the environment's own region (Lattice is
+ * regional), and at least one principal the auth policy lets in.
+ */
+function checkLattice(
+  context: StageContext,
+  stage: StageModel,
+  indexOf: ReadonlyMap<string, number>,
+  sources: LatticeSources,
+): void {
+  const { where, configFile } = context;
+  for (const s of stage.services.filter((x) => x.lattice)) {
+    const front = `${where}: services[${indexOf.get(s.name)}] is "${s.name}", which has a VPC Lattice front door here (${sources.get(s.name)})`;
+    for (const wave of stage.waves) {
+      for (const env of wave.environments) {
+        const field = `environments.${env.name}.lattice`;
+        const network = env.lattice.serviceNetwork;
+        const networkRegion = network ? SERVICE_NETWORK_PATTERN.exec(network)?.[1] : undefined;
+        if (networkRegion !== undefined && networkRegion !== env.region) {
+          fail(
+            `${front}, but ${field}.serviceNetwork in ${configFile} is "${network}", a network in ${networkRegion}, while environment "${env.name}" is in ${env.region}: a service can only join a service network in its own region. Fix: name a service network in ${env.region}, or leave serviceNetwork out so that the stage creates one`,
+          );
+        }
+        if (env.lattice.allowedAccounts.length === 0 && env.lattice.organizationId === undefined) {
+          fail(
+            `${front}, but ${field} in ${configFile} lets no one call it: allowedAccounts is [] and organizationId is not set, so its auth policy would refuse every request. Fix: list the calling accounts in ${field}.allowedAccounts, or set ${field}.organizationId`,
+          );
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Refuses a stage whose waves would not fit one CodePipeline stage each (CDK Pipelines would
+ * split a wave into sequential stages: another canary window each) or a shared stack too large
+ * for CloudFormation.
+ */
+function checkPipelineLimits(where: string, stage: StageModel): void {
+  const stacks = new Map<string, string[]>();
+  for (const s of stage.services) stacks.set(s.stack, [...(stacks.get(s.stack) ?? []), s.name]);
+  for (const [stack, members] of stacks) {
+    if (members.length > MAX_SERVICES_PER_GROUP) {
+      const moved = members.slice(MAX_SERVICES_PER_GROUP);
+      fail(
+        `${where}: stack "${stack}" holds ${members.length} services, more than the ${MAX_SERVICES_PER_GROUP} that fit under CloudFormation's resource limit. Fix: give ${moved.map((m) => `"${m}"`).join(', ')} another stack, e.g. { name: "${moved[0]}", stack: "${stack}-2" }`,
+      );
+    }
+  }
+  for (const wave of stage.waves) {
+    const width = wave.environments.length;
+    const actions = waveActions(stacks.size, { index: wave.index, environments: width }, stage);
+    if (actions <= MAX_ACTIONS_PER_STAGE) continue;
+    const extras = [
+      ...(stage.requiresApproval && wave.index === 1 ? ['1 approval'] : []),
+      ...(stage.smokeTests ? ['1 smoke test'] : []),
+    ];
+    const perEnvironment = `${stacks.size} service stacks + 1 monitoring stack`;
+    const breakdown = [
+      width === 1 ? perEnvironment : `${width} environments × (${perEnvironment})`,
+      ...extras,
+    ].join(' + ');
+    const subject =
+      stage.waves.length === 1 && width === 1
+        ? `its ${stage.services.length} services in ${stacks.size} stacks need`
+        : `wave ${wave.index} (${wave.environments.map((e) => e.name).join(', ')}) with ${stage.services.length} services in ${stacks.size} stacks needs`;
+    fail(
+      `${where}: ${subject} ${actions} pipeline actions (${breakdown}), more than the ${MAX_ACTIONS_PER_STAGE} one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has ${maxSingleStacks(width)} single-service stacks)${width > 1 ? ', or deploy to fewer environments in this wave' : ''}`,
+    );
+  }
+}
+
+/** Every service folder, parsed and checked: definition, handler and synthetic checks. */
+function parseServices(loadedServices: readonly LoadedService[]): Map<string, ParsedService> {
+  const services = new Map<string, ParsedService>();
+  for (const loaded of loadedServices) {
     const def = parse(serviceDefinitionSchema, loaded.definition, 'service definition');
     const where = `Service definition "${def.name}" (${loaded.definition.file})`;
     const folder = path.basename(loaded.dir);
+    const shownDir = path.posix.dirname(loaded.definition.file);
     if (def.name !== folder) {
       fail(
-        `${where}: name is "${def.name}" but the folder is services/${folder}/. Fix: make the name match the folder, or rename the folder`,
+        `${where}: name is "${def.name}" but the folder is ${shownDir}/. Fix: make the name match the folder, or rename the folder`,
       );
     }
     const handlerFile = def.handler ?? 'handler.ts';
     const entry = path.join(loaded.dir, handlerFile);
-    if (!fs.existsSync(entry)) {
+    const shown = path.posix.join(shownDir, handlerFile);
+    if (loaded.handlerSource === undefined && !fs.existsSync(entry)) {
       fail(
-        `${where}: handler is "${handlerFile}" but services/${folder}/${handlerFile} does not exist. Fix: create the file, or point handler at the file that exports \`handler\``,
+        `${where}: handler is "${handlerFile}" but ${shown} does not exist. Fix: create the file, or point handler at the file that exports \`handler\``,
       );
     }
-    const checks = parse(
-      syntheticChecksSchema,
-      loaded.checks,
-      'synthetic checks',
-    ) as SyntheticCheck[];
+    const problem = handlerProblem({ entry, shown, source: loaded.handlerSource });
+    if (problem) fail(`${where}: handler is "${handlerFile}", but ${problem}`);
+    const checks = parse(syntheticChecksSchema, loaded.checks, 'synthetic checks', 'checks');
     const names = checks.map((c) => c.name);
     const dupCheck = names.find((n, i) => names.indexOf(n) !== i);
     if (dupCheck) {
@@ -104,213 +505,33 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
         `Synthetic checks (${loaded.checks.file}): the checks take ${size} bytes as JSON, more than the ${MAX_CHECKS_BYTES} bytes that fit in the traffic hooks' environment. Fix: use fewer or smaller events`,
       );
     }
-    services.set(def.name, { def, dir: loaded.dir, file: loaded.definition.file, checks });
-  }
-
-  const stageNames = new Set<string>();
-  const deployedBefore = new Set<string>();
-  const stages: StageModel[] = [];
-  for (const loaded of input.stages) {
-    const entry = parse(stageEntrySchema, loaded, 'stage entry');
-    const where = `Stage entry "${entry.name}" (${loaded.file})`;
-    if (stageNames.has(entry.name)) {
-      fail(
-        `${where}: the stage name "${entry.name}" is used by an earlier stage. Fix: give every stage a unique name`,
-      );
-    }
-    stageNames.add(entry.name);
-    const env = config.environments[entry.environment];
-    if (!env) {
-      fail(
-        `${where}: environment is "${entry.environment}", which pipeline.config.ts does not define. Fix: use one of ${Object.keys(
-          config.environments,
-        )
-          .map((e) => `"${e}"`)
-          .join(', ')}, or add it to environments`,
-      );
-    }
-    if (entry.requiresApproval && isAllAtOnce(entry.strategy) && !entry.allAtOnceReason) {
-      fail(
-        `${where}: strategy is ALL_AT_ONCE in a stage that requires approval, so a bad release would reach all traffic at once. Fix: use a canary or linear strategy, or set allAtOnceReason to say why all-at-once is safe here`,
-      );
-    }
-
-    const seen = new Set<string>();
-    const resolved: ServiceModel[] = [];
-    entry.services.forEach((item, index) => {
-      const ref = typeof item === 'string' ? { name: item } : item;
-      const at = `${where}: services[${index}]`;
-      if (seen.has(ref.name)) {
-        fail(`${at} lists "${ref.name}" a second time. Fix: list each service once per stage`);
-      }
-      seen.add(ref.name);
-      const svc = services.get(ref.name);
-      if (!svc) {
-        const known = [...services.keys()].sort();
-        const guess = closest(ref.name, known);
-        fail(
-          `${at} is "${ref.name}", which is not a service. Known services: ${known.join(', ') || '(none)'}. Fix: ${guess ? `did you mean "${guess}"? Correct the name` : 'correct the name'}, or create it with npm run new-service -- ${ref.name}`,
-        );
-      }
-      if (entry.requiresApproval && !deployedBefore.has(ref.name) && stages.length > 0) {
-        fail(
-          `${at} is "${ref.name}", which no earlier stage deploys, so it would reach "${entry.name}" untested. Fix: add "${ref.name}" to an earlier stage (e.g. "${stages[0].name}") too`,
-        );
-      }
-      const strategy: DeploymentStrategy = ref.strategy ?? entry.strategy;
-      const reason =
-        (typeof item === 'string' ? undefined : item.allAtOnceReason) ?? entry.allAtOnceReason;
-      if (entry.requiresApproval && isAllAtOnce(strategy) && !reason) {
-        fail(
-          `${at} ("${ref.name}"): strategy is ALL_AT_ONCE in a stage that requires approval. Fix: use a canary or linear strategy, or set allAtOnceReason on the entry`,
-        );
-      }
-      resolved.push({ ...resolveService(svc, entry.name, strategy), stack: ref.stack ?? ref.name });
-    });
-    checkPipelineLimits(where, entry, resolved, options);
-    for (const s of entry.services) deployedBefore.add(typeof s === 'string' ? s : s.name);
-    stages.push({
-      name: entry.name,
-      prefix: stagePrefix(config.pipelineName, entry.name),
-      waves: [
-        {
-          index: 1,
-          environments: [
-            {
-              name: entry.environment,
-              ...env!,
-              lattice: { vpcIds: [], allowedAccounts: [env!.account] },
-            },
-          ],
-        },
-      ],
-      strategy: entry.strategy,
-      requiresApproval: entry.requiresApproval,
-      smokeTests: entry.smokeTests,
-      bakeMinutes: entry.requiresApproval ? 15 : 0,
-      blockWhileAlarming: entry.requiresApproval,
-      services: resolved,
+    services.set(def.name, {
+      def,
+      dir: loaded.dir,
+      entry,
+      file: loaded.definition.file,
+      checks: checks as SyntheticCheck[],
     });
   }
-  if (stages.length === 0) {
-    fail(
-      'Stage entries (stages/index.ts): no stages are listed. Fix: export at least one stage in `stages`',
-    );
-  }
-
-  for (const [name, svc] of services) {
-    for (const stage of Object.keys(svc.def.stageOverrides ?? {})) {
-      if (!stageNames.has(stage)) {
-        fail(
-          `Service definition "${name}" (${svc.file}): stageOverrides has "${stage}", which is not a stage. Fix: use one of ${[...stageNames].map((s) => `"${s}"`).join(', ')}`,
-        );
-      }
-    }
-  }
-
-  return {
-    pipelineName: config.pipelineName,
-    source: config.source,
-    pipelineEnv: config.pipeline,
-    pipelineRegions: [config.pipeline.region],
-    notificationEmails: config.notifications.emails,
-    stages,
-  };
+  return services;
 }
 
-/**
- * Refuses a stage whose stacks would not fit one CodePipeline stage (CDK Pipelines would split
- * it into sequential stages: another canary window each) or a shared stack too large for
- * CloudFormation.
- */
-function checkPipelineLimits(
-  where: string,
-  entry: { requiresApproval: boolean; smokeTests: boolean },
-  services: readonly ServiceModel[],
-  options: ValidateOptions,
-): void {
-  if (options.enforceLimits === false) return;
-  const stacks = new Map<string, string[]>();
-  for (const s of services) stacks.set(s.stack, [...(stacks.get(s.stack) ?? []), s.name]);
-  for (const [stack, members] of stacks) {
-    if (members.length > MAX_SERVICES_PER_GROUP) {
-      const moved = members.slice(MAX_SERVICES_PER_GROUP);
-      fail(
-        `${where}: stack "${stack}" holds ${members.length} services, more than the ${MAX_SERVICES_PER_GROUP} that fit under CloudFormation's resource limit. Fix: give ${moved.map((m) => `"${m}"`).join(', ')} another stack, e.g. { name: "${moved[0]}", stack: "${stack}-2" }`,
-      );
-    }
-  }
-  const actions = stackActions(stacks.size, entry);
-  if (actions > MAX_ACTIONS_PER_STAGE) {
-    fail(
-      `${where}: its ${services.length} services in ${stacks.size} stacks need ${actions} pipeline actions, more than the ${MAX_ACTIONS_PER_STAGE} one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has ${MAX_SINGLE_STACKS} single-service stacks)`,
-    );
-  }
+/** "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
-function resolveService(
-  svc: {
-    def: z.output<typeof serviceDefinitionSchema>;
-    dir: string;
-    file: string;
-    checks: SyntheticCheck[];
-  },
-  stage: string,
-  strategy: DeploymentStrategy,
-): Omit<ServiceModel, 'stack'> {
-  const { def } = svc;
-  const o = def.stageOverrides?.[stage] ?? {};
-  const timeoutSeconds = o.timeoutSeconds ?? def.timeoutSeconds ?? 10;
-  const timeoutMs = timeoutSeconds * 1000;
-  const alarms: AlarmThresholds = {
-    errorRatePercent: 1,
-    minInvocationsPerMinute: 10,
-    p99LatencyMs:
-      o.alarms?.p99LatencyMs ??
-      def.alarms?.p99LatencyMs ??
-      Math.min(1000, Math.floor(timeoutMs * 0.8)),
-    maxThrottles: o.alarms?.maxThrottles ?? def.alarms?.maxThrottles ?? 1,
-  };
-  if (alarms.p99LatencyMs >= timeoutMs) {
-    const field =
-      o.alarms?.p99LatencyMs !== undefined
-        ? `stageOverrides.${stage}.alarms.p99LatencyMs`
-        : 'alarms.p99LatencyMs';
-    const timeout =
-      o.timeoutSeconds !== undefined
-        ? `stageOverrides.${stage}.timeoutSeconds (${timeoutSeconds} s)`
-        : `timeoutSeconds (${timeoutSeconds} s)`;
-    fail(
-      `Service definition "${def.name}" (${svc.file}): ${field} is ${alarms.p99LatencyMs} in stage "${stage}", not below ${timeout}, so the alarm could never fire before the function times out. Fix: use a p99 threshold below ${timeoutMs} ms, or a longer timeout`,
-    );
-  }
-  return {
-    name: def.name,
-    description: def.description,
-    dir: svc.dir,
-    entry: path.join(svc.dir, def.handler ?? 'handler.ts'),
-    memoryMb: o.memoryMb ?? def.memoryMb ?? 256,
-    timeoutSeconds,
-    reservedConcurrency: o.reservedConcurrency ?? def.reservedConcurrency,
-    environment: { ...def.environment, ...o.environment },
-    alarms,
-    canary: {
-      minInvocations: isAllAtOnce(strategy) ? 0 : 50,
-      onQuiet: 'fail',
-      baselineMarginPercent: isAllAtOnce(strategy) ? undefined : 1,
-    },
-    lattice: false,
-    strategy,
-    checks: svc.checks,
-  };
-}
-
-function parse<T extends z.ZodType>(schema: T, loaded: Loaded, what: string): z.output<T> {
+function parse<T extends z.ZodType>(
+  schema: T,
+  loaded: Loaded,
+  what: string,
+  root?: string,
+): z.output<T> {
   const result = schema.safeParse(loaded.value, { reportInput: true });
   if (result.success) return result.data;
   const name = nameOf(loaded.value);
   const where = `${capitalise(what)}${name ? ` "${name}"` : ''} (${loaded.file})`;
-  fail(`${where}: ${describeIssue(schema, result.error.issues[0])}`);
+  fail(`${where}: ${describeIssue(schema, actionableIssue(result.error.issues), root)}`);
 }
 
 function nameOf(value: unknown): string | undefined {

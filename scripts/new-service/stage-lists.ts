@@ -110,7 +110,7 @@ function servicesList(object: ts.ObjectLiteralExpression, source: ts.SourceFile)
   const array = property(object, 'services');
   if (!array || !ts.isArrayLiteralExpression(array)) {
     throw new StageFileError(
-      `${source.fileName}: stage "${stage}" has no services list written as an array. Fix: write services: ['greeter', ...] in the stage entry`,
+      `${source.fileName}: stage "${stage}" has no services list written as an array. Fix: write services: ['my-service', ...] in the stage entry`,
     );
   }
   const placements = array.elements.flatMap((element): Placement[] => {

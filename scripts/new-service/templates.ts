@@ -48,52 +48,118 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
 }
 `;
 
+/** The definition `service.ts` exports, as data (the scaffold validates it before writing). */
+export function serviceDefinition(name: string): Record<string, unknown> {
+  return {
+    name,
+    description: 'Scaffolded service: say what it does',
+    handler: 'handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: {},
+    alarms: {
+      errorRatePercent: 1,
+      minInvocationsPerMinute: 10,
+      p99LatencyMs: 1000,
+      maxThrottles: 1,
+    },
+    canary: { minInvocations: 50, onQuiet: 'generate-traffic' },
+  };
+}
+
+/** Comments written above a field of the definition, and after its last field. */
+const SERVICE_COMMENTS: Record<string, readonly string[]> = {
+  alarms: [
+    "A release rolls back when the new version's error rate passes errorRatePercent (in minutes",
+    'of minInvocationsPerMinute calls or more), its p99 passes p99LatencyMs, or it is throttled.',
+  ],
+  canary: [
+    'A canary needs minInvocations calls of the new version. Without real traffic yet, the',
+    'post-traffic hook makes them with the synthetic checks; once callers exist, remove onQuiet',
+    'so that a quiet canary fails instead (the default).',
+  ],
+  '': [
+    'lattice: true gives it a VPC Lattice front door (docs/configuration.md).',
+    'Settings for one stage only, e.g. more memory in prod:',
+    'stageOverrides: { prod: { memoryMb: 512 } },',
+  ],
+};
+
 const serviceTs = (
   name: string,
 ): string => `import { defineService } from '../../lib/config/define';
 
 /** ${name}: scaffolded by npm run new-service. Say here what it does. */
-export const service = defineService({
-  name: '${name}',
-  description: 'Scaffolded service: say what it does',
-  handler: 'handler.ts',
-  memoryMb: 256,
-  timeoutSeconds: 10,
-  environment: {},
-  alarms: { maxErrors: 1, p99LatencyMs: 1000, maxThrottles: 1 },
-  // Settings for one stage only, e.g. more memory in prod:
-  // stageOverrides: { prod: { memoryMb: 512 } },
-});
+export const service = defineService(${literal(serviceDefinition(name), '', name, SERVICE_COMMENTS)});
 `;
+
+/** The checks `synthetic.ts` exports, as data (the scaffold validates them before writing). */
+export function syntheticChecks(name: string): unknown[] {
+  return [
+    {
+      name: 'answers GET with status ok',
+      event: { rawPath: `/${name}`, requestContext: { http: { method: 'GET' } } },
+      expect: { statusCode: 200, bodyFields: { status: 'ok' }, maxLatencyMs: 3000 },
+    },
+    {
+      name: 'refuses other methods with 405',
+      event: { rawPath: `/${name}`, requestContext: { http: { method: 'DELETE' } } },
+      expect: { statusCode: 405, bodyContains: ['use GET'] },
+    },
+  ];
+}
 
 const syntheticTs = (
   name: string,
 ): string => `import type { SyntheticCheck } from '../../runtime/synthetic/types';
 
 /** Synthetic tests: run by handler.test.ts, by both traffic hooks, and against dev. */
-export const checks: readonly SyntheticCheck[] = [
-  {
-    name: 'answers GET with status ok',
-    event: {
-      rawPath: '/${name}',
-      requestContext: { http: { method: 'GET' } },
-    },
-    expect: {
-      statusCode: 200,
-      bodyFields: { status: 'ok' },
-      maxLatencyMs: 3000,
-    },
-  },
-  {
-    name: 'refuses other methods with 405',
-    event: {
-      rawPath: '/${name}',
-      requestContext: { http: { method: 'DELETE' } },
-    },
-    expect: { statusCode: 405, bodyContains: ['use GET'] },
-  },
-];
+export const checks: readonly SyntheticCheck[] = ${literal(syntheticChecks(name), '', name)};
 `;
+
+const PRINT_WIDTH = 100;
+
+/**
+ * `value` as a TypeScript literal the way Prettier prints it: on one line when that fits in
+ * PRINT_WIDTH, else one entry per line. An object or list that holds the service name is always
+ * expanded, so that no line's layout depends on the name's length. `comments` go above the
+ * top-level fields they name (`''`: after the last one), as `//` lines.
+ */
+function literal(
+  value: unknown,
+  indent: string,
+  name: string,
+  comments: Record<string, readonly string[]> = {},
+  prefix = '',
+): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value !== 'object' || value === null) return String(value);
+  const inner = `${indent}  `;
+  const entries: Array<[string | undefined, unknown]> = Array.isArray(value)
+    ? value.map((v) => [undefined, v])
+    : Object.entries(value);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  if (entries.length === 0) return `${open}${close}`;
+  const item = ([key, v]: [string | undefined, unknown], at: string) =>
+    `${key === undefined ? '' : `${key}: `}${literal(v, at, name, {}, key === undefined ? '' : `${key}: `)}`;
+  const pad = Array.isArray(value) ? '' : ' ';
+  const oneLine = `${open}${pad}${entries.map((e) => item(e, indent)).join(', ')}${pad}${close}`;
+  const holdsName = JSON.stringify(value).includes(name);
+  const hasComments = Object.keys(comments).length > 0;
+  if (!holdsName && !hasComments && !oneLine.includes('\n')) {
+    if (indent.length + prefix.length + oneLine.length + 1 <= PRINT_WIDTH) return oneLine;
+  }
+  const comment = (key: string) => (comments[key] ?? []).map((c) => `${inner}// ${c}\n`).join('');
+  const lines = entries.map(
+    (e) => `${e[0] === undefined ? '' : comment(e[0])}${inner}${item(e, inner)},\n`,
+  );
+  return `${open}\n${lines.join('')}${comment('')}${indent}${close}`;
+}
+
+/** The handler `handler.ts` holds. */
+export function handlerSource(name: string): string {
+  return handlerTs(name);
+}
 
 const handlerTestTs = (
   name: string,

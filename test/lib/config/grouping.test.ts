@@ -1,55 +1,48 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import fc from 'fast-check';
 import {
+  DESIGN_SERVICES,
   MAX_ACTIONS_PER_STAGE,
   MAX_SERVICES_PER_GROUP,
   MAX_SINGLE_STACKS,
-  stackActions,
+  maxSingleStacks,
   stackForNewService,
   stackOf,
+  waveActions,
   type Placement,
 } from '../../../lib/config/grouping';
-import { readAppInput } from '../../../lib/config/load';
-import { validateApp, type AppInput } from '../../../lib/config/validate';
-import { ROOT } from '../../helpers/project';
+import { validateApp, type AppInput, type LoadedService } from '../../../lib/config/validate';
+import { environments, fixtureInput, fixtureService, LIVE_ACCOUNT, type Json } from './fixtures';
 
 /** Adds services one by one the way `npm run new-service` places them. */
-function grow(n: number): Placement[] {
+function grow(n: number, environmentsPerWave = 1): Placement[] {
   const placements: Placement[] = [];
   for (let i = 0; i < n; i++) {
-    const stack = stackForNewService(placements);
+    const stack = stackForNewService(placements, environmentsPerWave);
     placements.push(stack === undefined ? { name: `s${i}` } : { name: `s${i}`, stack });
   }
   return placements;
 }
 
-const real = readAppInput(ROOT);
-const folders = fs.mkdtempSync(path.join(os.tmpdir(), 'grouping-'));
-
-/** The real configuration with `placements` as the services of both stages. */
-function withServices(placements: readonly Placement[]): AppInput {
-  const base = structuredClone(real);
-  const template = base.services.find(
-    (s) => (s.definition.value as { name: string }).name === 'greeter',
-  )!;
-  const services = placements.map((p) => {
-    const dir = path.join(folders, p.name);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'handler.ts'), '');
-    return {
-      dir,
-      definition: {
-        file: `services/${p.name}/service.ts`,
-        value: { ...(template.definition.value as object), name: p.name },
-      },
-      checks: template.checks,
-    };
-  });
+/** The fixture configuration with `placements` as the services of both stages. */
+function withServices(placements: readonly Placement[], liveWaves?: string[][]): AppInput {
+  const input = fixtureInput();
   const entries = placements.map((p) => (p.stack ? { name: p.name, stack: p.stack } : p.name));
-  for (const stage of base.stages) (stage.value as { services: unknown }).services = entries;
-  return { ...base, services };
+  for (const stage of input.stages) (stage.value as Json).services = entries;
+  if (liveWaves) {
+    const live = input.stages[1].value as Json;
+    delete live.environment;
+    live.waves = liveWaves.map((e) => ({ environments: e }));
+    const config = input.config.value as Json;
+    (config.pipeline as Json).regions = ['eu-west-2', 'eu-central-1'];
+    environments(input)['live-b'] = { account: LIVE_ACCOUNT, region: 'eu-west-2' };
+    environments(input)['live-c'] = { account: LIVE_ACCOUNT, region: 'eu-central-1' };
+  }
+  (input.services as LoadedService[]).splice(
+    0,
+    2,
+    ...placements.map((p) => fixtureService(p.name)),
+  );
+  return input;
 }
 
 test('the first services get stacks of their own, then shared groups fill up in order', () => {
@@ -61,40 +54,70 @@ test('the first services get stacks of their own, then shared groups fill up in 
 
 test('adding services never moves one already placed, and no group outgrows its limit', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 50 }), (n, more) => {
-      const before = grow(n);
-      const after = grow(n + more);
-      expect(after.slice(0, n)).toEqual(before);
-      const sizes = new Map<string, number>();
-      for (const p of after) sizes.set(stackOf(p), (sizes.get(stackOf(p)) ?? 0) + 1);
-      for (const [stack, size] of sizes) {
-        expect(size).toBeLessThanOrEqual(stack.startsWith('group-') ? MAX_SERVICES_PER_GROUP : 1);
-      }
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 300 }),
+      fc.integer({ min: 1, max: 50 }),
+      fc.integer({ min: 1, max: 3 }),
+      (n, more, width) => {
+        const before = grow(n, width);
+        const after = grow(n + more, width);
+        expect(after.slice(0, n)).toEqual(before);
+        const sizes = new Map<string, number>();
+        for (const p of after) sizes.set(stackOf(p), (sizes.get(stackOf(p)) ?? 0) + 1);
+        for (const [stack, size] of sizes) {
+          expect(size).toBeLessThanOrEqual(stack.startsWith('group-') ? MAX_SERVICES_PER_GROUP : 1);
+        }
+      },
+    ),
     { numRuns: 60 },
   );
 });
 
-test('200 services placed this way fit one pipeline stage, with approval and smoke tests', () => {
-  const stacks = new Set(grow(200).map(stackOf)).size;
-  expect(stackActions(stacks, { requiresApproval: true, smokeTests: true })).toBeLessThanOrEqual(
-    MAX_ACTIONS_PER_STAGE,
-  );
+test('a wave counts its stacks once per environment, the approval in wave 1 and its smoke test', () => {
+  const stage = { requiresApproval: true, smokeTests: true };
+  expect(waveActions(10, { index: 1, environments: 1 }, stage)).toBe(10 + 1 + 1 + 1);
+  expect(waveActions(10, { index: 2, environments: 2 }, stage)).toBe(2 * (10 + 1) + 1);
+  expect(waveActions(10, { index: 1, environments: 3 }, stage)).toBe(3 * (10 + 1) + 1 + 1);
+  expect(
+    waveActions(10, { index: 1, environments: 1 }, { requiresApproval: false, smokeTests: false }),
+  ).toBe(11);
 });
 
-test('200 services placed this way validate, each service in the stack its entry names', () => {
-  const model = validateApp(withServices(grow(200)));
+test(`${DESIGN_SERVICES} services placed this way fit one pipeline stage per wave of up to 3 environments`, () => {
+  for (const width of [1, 2, 3]) {
+    const stacks = new Set(grow(DESIGN_SERVICES, width).map(stackOf)).size;
+    const actions = waveActions(
+      stacks,
+      { index: 1, environments: width },
+      { requiresApproval: true, smokeTests: true },
+    );
+    expect({ width, fits: actions <= MAX_ACTIONS_PER_STAGE }).toEqual({ width, fits: true });
+  }
+  expect([1, 2, 3, 4].map(maxSingleStacks)).toEqual([MAX_SINGLE_STACKS, 10, 1, 0]);
+});
+
+test(`${DESIGN_SERVICES} services placed this way validate, each in the stack its entry names`, () => {
+  const model = validateApp(
+    withServices(grow(DESIGN_SERVICES, 2), [['live'], ['live-b', 'live-c']]),
+  );
   for (const stage of model.stages) {
-    expect(stage.services).toHaveLength(200);
+    expect(stage.services).toHaveLength(DESIGN_SERVICES);
     expect(stage.services[0].stack).toBe('s0');
-    expect(stage.services[199].stack).toMatch(/^group-\d+$/);
+    expect(stage.services[DESIGN_SERVICES - 1].stack).toMatch(/^group-\d+$/);
   }
 });
 
 test('a stage of too many stacks is refused before synth, with the count and the fix', () => {
   const placements = Array.from({ length: 49 }, (_, i) => ({ name: `s${i}` }));
   expect(() => validateApp(withServices(placements))).toThrow(
-    'Stage entry "dev" (stages/dev.ts): its 49 services in 49 stacks need 51 pipeline actions, more than the 50 one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has 30 single-service stacks)',
+    'Stage entry "test" (stages/test.ts): its 49 services in 49 stacks need 51 pipeline actions (49 service stacks + 1 monitoring stack + 1 smoke test), more than the 50 one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has 30 single-service stacks)',
+  );
+});
+
+test('a wave of two environments of too many stacks is refused, counting both environments', () => {
+  const placements = Array.from({ length: 24 }, (_, i) => ({ name: `s${i}` }));
+  expect(() => validateApp(withServices(placements, [['live'], ['live-b', 'live-c']]))).toThrow(
+    'Stage entry "live" (stages/live.ts): wave 2 (live-b, live-c) with 24 services in 24 stacks needs 51 pipeline actions (2 environments × (24 service stacks + 1 monitoring stack) + 1 smoke test), more than the 50 one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has 10 single-service stacks), or deploy to fewer environments in this wave',
   );
 });
 
@@ -104,7 +127,7 @@ test('a shared stack of too many services is refused, naming the services to mov
     stack: 'big',
   }));
   expect(() => validateApp(withServices(placements))).toThrow(
-    `Stage entry "dev" (stages/dev.ts): stack "big" holds 16 services, more than the 15 that fit under CloudFormation's resource limit. Fix: give "s15" another stack, e.g. { name: "s15", stack: "big-2" }`,
+    `Stage entry "test" (stages/test.ts): stack "big" holds 16 services, more than the 15 that fit under CloudFormation's resource limit. Fix: give "s15" another stack, e.g. { name: "s15", stack: "big-2" }`,
   );
 });
 
