@@ -61,7 +61,7 @@ export interface WaveModel {
 
 /** When a stage may start: a CodePipeline `DeploymentWindow` rule. */
 export interface DeploymentWindowModel {
-  /** Cron expression, e.g. `cron(0 9-16 ? * MON-FRI *)`. */
+  /** CodePipeline cron: six fields and an optional year, seconds `*`, e.g. `* 0-59 9-16 ? * MON-FRI`. */
   readonly cron: string;
   /** IANA time zone, e.g. `Europe/Berlin`. */
   readonly timeZone: string;

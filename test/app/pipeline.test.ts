@@ -103,9 +103,17 @@ test('the build installs the pinned cfn-lint, runs the tests, a synth of every s
 });
 
 test('self-mutation and asset publishing install the pinned CLIs, never npm latest', () => {
-  const specs = Object.values(t.findResources('AWS::CodeBuild::Project')).map((p) =>
-    String(p.Properties.Source.BuildSpec),
-  );
+  // Asset publishing's build spec is large: CDK Pipelines writes it as a file of the assembly.
+  const files = fs
+    .readdirSync(s.outdir)
+    .filter((f) => f.startsWith('buildspec-'))
+    .map((f) => fs.readFileSync(path.join(s.outdir, f), 'utf8'));
+  const specs = [
+    ...Object.values(t.findResources('AWS::CodeBuild::Project')).map((p) =>
+      String(p.Properties.Source.BuildSpec),
+    ),
+    ...files,
+  ];
   const { cdkCli, cdkAssets } = toolVersions();
   const cli = specs.filter((x) => x.includes('npm install -g aws-cdk'));
   const assets = specs.filter((x) => x.includes('npm install -g cdk-assets'));

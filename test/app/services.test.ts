@@ -159,7 +159,8 @@ test(
       )!.Properties;
     expect(byName('canary-error-rate').Threshold).toBe(model.alarms.errorRatePercent);
     expect(byName('canary-p99-latency').Threshold).toBe(model.alarms.p99LatencyMs);
-    expect(byName('canary-p99-latency').ExtendedStatistic).toBe('p99');
+    const latency = byName('canary-p99-latency');
+    expect(latency.ExtendedStatistic ?? latency.Metrics[0].MetricStat.Stat).toBe('p99');
     expect(byName('canary-throttles').Threshold).toBe(model.alarms.maxThrottles);
     if (model.canary.baselineMarginPercent !== undefined) {
       expect(byName('canary-vs-baseline').Threshold).toBe(model.canary.baselineMarginPercent);
