@@ -122,14 +122,20 @@ export function serviceOutputKey(service: string, output: ServiceOutput): string
 }
 
 /**
- * The CodePipeline stage a wave of a stage deploys in: the stage's name when it has one wave,
- * `<stage>-wave<N>` otherwise.
+ * The CodePipeline stage a wave of a stage deploys in, as CDK Pipelines names it: the stage's
+ * name when the stage has one wave of one environment; `<stage>-<environment>` for a wave of one
+ * environment in a stage of several (CDK Pipelines names such a wave after its only Stage);
+ * `<stage>-wave<N>` for a wave of several environments.
  */
 export function pipelineStageName(
-  stage: { readonly name: string; readonly waves: readonly unknown[] },
-  wave: { readonly index: number },
+  stage: {
+    readonly name: string;
+    readonly waves: readonly { readonly environments: readonly { readonly name: string }[] }[];
+  },
+  wave: { readonly index: number; readonly environments: readonly { readonly name: string }[] },
 ): string {
-  return stage.waves.length === 1 ? stage.name : `${stage.name}-wave${wave.index}`;
+  if (wave.environments.length === 1) return applicationStageId(stage, wave.environments[0]);
+  return `${stage.name}-wave${wave.index}`;
 }
 
 /**
@@ -174,4 +180,12 @@ export function deployActionName(
   const stack = stackName.startsWith(`${id}-`) ? stackName.slice(id.length + 1) : stackName;
   const wave = stage.waves.find((w) => w.environments.some((e) => e.name === environment.name));
   return (wave?.environments.length ?? 1) === 1 ? `${stack}.Deploy` : `${id}.${stack}.Deploy`;
+}
+
+/**
+ * `/<prefix>/lattice/service-network`: the SSM parameter holding the ARN of the stage's VPC
+ * Lattice service network, where the stage creates one.
+ */
+export function serviceNetworkParameterName(prefix: string): string {
+  return `/${prefix}/lattice/service-network`;
 }

@@ -5,6 +5,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentModel, StageModel } from '../config/model';
 import { conditionsRoleName, serviceBaseName, stageTopicName } from '../resource-names';
+import { StageServiceNetwork } from '../lattice/stage-service-network';
 import { ConditionsRole } from './conditions-role';
 import { FleetHealth } from './fleet-health';
 import { NotificationTopic } from './notification-topic';
@@ -38,6 +39,8 @@ export class MonitoringStack extends Stack {
   readonly notifications: NotificationTopic;
   readonly health: FleetHealth;
   readonly overview: StageOverviewDashboard;
+  /** The stage's VPC Lattice service network here, when it has front doors and creates one. */
+  readonly serviceNetwork?: StageServiceNetwork;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
@@ -77,6 +80,13 @@ export class MonitoringStack extends Stack {
       pipelineAccount: props.pipelineAccount,
       alarms: [this.health.stageAlarm],
     });
+
+    if (stage.services.some((s) => s.lattice) && !environment.lattice.serviceNetwork) {
+      this.serviceNetwork = new StageServiceNetwork(this, 'ServiceNetwork', {
+        prefix: stage.prefix,
+        network: environment.lattice,
+      });
+    }
 
     this.overview = new StageOverviewDashboard(this, 'Overview', {
       stage,

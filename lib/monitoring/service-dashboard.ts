@@ -16,6 +16,7 @@ import {
   serviceBaseName,
   serviceDashboardName,
 } from '../resource-names';
+import type { LatticeFrontDoor } from '../lattice/lattice-front-door';
 import { serviceMetrics } from './service-metrics';
 
 export interface ServiceDashboardProps {
@@ -28,8 +29,13 @@ export interface ServiceDashboardProps {
   /** The alarms that roll a deployment of the service back. */
   readonly alarms: readonly IAlarm[];
   /**
+   * The service's VPC Lattice front door: its requests, 5xx and request time are charted too.
+   * @default no front door
+   */
+  readonly frontDoor?: LatticeFrontDoor;
+  /**
    * Physical dashboard name.
-   * @default `<stage>-<service>`
+   * @default `<prefix>-<service>`
    */
   readonly dashboardName?: string;
 }
@@ -127,5 +133,31 @@ export class ServiceDashboard extends Construct {
         leftYAxis: { min: 0, label: 'per minute', showUnits: false },
       }),
     );
+    const door = props.frontDoor;
+    if (door) {
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'VPC Lattice: requests and 5xx',
+          width: 8,
+          left: [
+            door.metric('TotalRequestCount', 'Sum').with({ label: 'requests' }),
+            door.metric('HTTPCode_5XX_Count', 'Sum').with({ label: '5xx', color: Color.RED }),
+          ],
+          leftYAxis: { min: 0, label: 'per minute', showUnits: false },
+        }),
+        new GraphWidget({
+          title: 'VPC Lattice: request time p99 (ms)',
+          width: 8,
+          left: [door.metric('RequestTime', 'p99').with({ label: 'p99' })],
+          leftYAxis: { min: 0, label: 'ms', showUnits: false },
+        }),
+        new AlarmStatusWidget({
+          title: 'VPC Lattice 5xx alarm (notifies)',
+          alarms: [door.serverErrors],
+          width: 8,
+          height: 3,
+        }),
+      );
+    }
   }
 }

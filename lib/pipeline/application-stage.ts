@@ -49,6 +49,7 @@ export class ApplicationStage extends Stage {
           stackName: serviceStackName(stage.prefix, stackId),
           stageName: stage.name,
           prefix: stage.prefix,
+          environment: props.environment,
           code: props.code,
           services,
           smokeTestPrincipal,

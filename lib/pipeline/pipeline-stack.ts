@@ -172,7 +172,11 @@ export class PipelineStack extends Stack {
       for (const wave of stage.waves) {
         const conditions = waveConditions(stage, wave);
         const index = names.indexOf(pipelineStageName(stage, wave));
-        if (index < 0) throw new Error(`no pipeline stage ${pipelineStageName(stage, wave)}`);
+        if (index < 0) {
+          throw new Error(
+            `no pipeline stage ${pipelineStageName(stage, wave)} in ${names.join(', ')}`,
+          );
+        }
         for (const [key, value] of Object.entries(conditions)) {
           if (value) cfn.addPropertyOverride(`Stages.${index}.${key}`, value);
         }

@@ -7,7 +7,8 @@ import { Alias, type IFunction, type Version } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ServiceModel } from '../config/model';
+import type { EnvironmentModel, ServiceModel } from '../config/model';
+import { LatticeFrontDoor } from '../lattice/lattice-front-door';
 import { ServiceDashboard } from '../monitoring/service-dashboard';
 import { hookFunctionName, LIVE_ALIAS, serviceBaseName } from '../resource-names';
 import { CompliantFunction } from './compliant-function';
@@ -24,6 +25,8 @@ export interface CanaryServiceProps {
   readonly stageName: string;
   /** `<pipelineName>-<stage>`: prefixes every physical name (see `resource-names.ts`). */
   readonly prefix: string;
+  /** The environment it deploys to (its Lattice network settings, for a front door). */
+  readonly environment: EnvironmentModel;
   /** How CodeDeploy shifts traffic to a new version. */
   readonly deploymentConfig: ILambdaDeploymentConfig;
   /** Where failed asynchronous invocations of the function and its hooks go. */
@@ -61,6 +64,8 @@ export class CanaryService extends Construct {
   readonly preTrafficHook: TrafficHook;
   readonly postTrafficHook: TrafficHook;
   readonly dashboard: ServiceDashboard;
+  /** The VPC Lattice front door, where the service has one in this stage. */
+  readonly frontDoor?: LatticeFrontDoor;
 
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
@@ -90,17 +95,28 @@ export class CanaryService extends Construct {
     this.alias = new Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS, version: this.version });
     if (props.smokeTestPrincipal) this.alias.grantInvoke(props.smokeTestPrincipal);
 
+    const action = props.notificationTopic ? new SnsAction(props.notificationTopic) : undefined;
     this.alarms = new ReleaseAlarms(this, 'ReleaseAlarms', {
       service,
       prefix,
       version: this.version,
-      action: props.notificationTopic ? new SnsAction(props.notificationTopic) : undefined,
+      action,
     }).alarms;
+    if (service.lattice) {
+      this.frontDoor = new LatticeFrontDoor(this, 'FrontDoor', {
+        prefix,
+        service: service.name,
+        alias: this.alias,
+        network: props.environment.lattice,
+        action,
+      });
+    }
     this.dashboard = new ServiceDashboard(this, 'Dashboard', {
       stageName,
       prefix,
       service,
       alarms: this.alarms,
+      frontDoor: this.frontDoor,
     });
 
     // The alias's UpdatePolicy names both hooks, so neither hook may refer to the alias resource

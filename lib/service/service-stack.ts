@@ -12,7 +12,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { MAX_RESOURCES_PER_STACK } from '../config/grouping';
-import type { ServiceModel } from '../config/model';
+import type { EnvironmentModel, ServiceModel } from '../config/model';
 import { CanaryService } from './canary-service';
 import { deploymentConfigFor } from './deployment-config';
 import type { FunctionCode } from './function-bundles';
@@ -22,6 +22,8 @@ export interface ServiceStackProps extends StackProps {
   readonly stageName: string;
   /** `<pipelineName>-<stage>`: prefixes every physical name. */
   readonly prefix: string;
+  /** The environment of the stage it deploys to. */
+  readonly environment: EnvironmentModel;
   /** The bundled code of every function. */
   readonly code: FunctionCode;
   /** The services this stack deploys (resolved for the stage). */
@@ -71,6 +73,7 @@ export class ServiceStack extends Stack {
         code: props.code,
         stageName: props.stageName,
         prefix: props.prefix,
+        environment: props.environment,
         deploymentConfig: deploymentConfigFor(this, service.strategy),
         deadLetterQueue,
         smokeTestPrincipal: props.smokeTestPrincipal,
@@ -93,6 +96,12 @@ export class ServiceStack extends Stack {
         canary.alarms.map((a) => a.alarmName).join(','),
         `${service.name}: alarms that roll a deployment back`,
       );
+      if (canary.frontDoor) {
+        new CfnOutput(this, `${pascal(service.name)}LatticeUrl`, {
+          value: canary.frontDoor.url,
+          description: `${service.name}: URL of its VPC Lattice front door (callers in the service network, SigV4-signed)`,
+        });
+      }
       return canary;
     });
     this.aliasArnOutputs = aliasArnOutputs;

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { quietLogs, runInProcess } from '../../test/helpers/service-test';
-import { handler, ORDER_ID_PATTERN } from './handler';
+import { handler, ORDER_ID_PATTERN, type LatticeRequestV2 } from './handler';
 import { checks } from './synthetic';
 
 quietLogs();
@@ -15,7 +15,12 @@ function request(orderId?: string, method = 'GET'): APIGatewayProxyEventV2 {
   } as unknown as APIGatewayProxyEventV2;
 }
 
-async function call(event: APIGatewayProxyEventV2) {
+/** A request as the service's VPC Lattice front door sends it (event structure version 2). */
+function latticeRequest(path: string, method = 'GET'): LatticeRequestV2 {
+  return { version: '2.0', method, path };
+}
+
+async function call(event: APIGatewayProxyEventV2 | LatticeRequestV2) {
   const result = await handler(event);
   return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') };
 }
@@ -69,6 +74,23 @@ describe('orders handler', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('orders through its VPC Lattice front door', () => {
+  it('reads the order id from the path Lattice sends', async () => {
+    expect((await call(latticeRequest('/orders/ord-0001'))).status).toBe(200);
+    expect((await call(latticeRequest('/orders/ord-9999'))).status).toBe(404);
+    expect(await call(latticeRequest('/orders/12345'))).toEqual({
+      status: 400,
+      body: { error: 'orderId must be "ord-" followed by 4 to 12 digits, e.g. "ord-0001"' },
+    });
+  });
+
+  it('answers 400 without an id and 405 for anything but GET', async () => {
+    expect((await call(latticeRequest('/orders/'))).status).toBe(400);
+    expect((await call(latticeRequest('/elsewhere'))).status).toBe(400);
+    expect((await call(latticeRequest('/orders/ord-0001', 'POST'))).status).toBe(405);
   });
 });
 

@@ -24,17 +24,36 @@ const ORDERS: ReadonlyMap<string, Order> = new Map([
 ]);
 
 /**
- * Looks up one order: `GET /orders/{orderId}`. A malformed id is a 400 that says what a valid
- * one looks like, an unknown one a 404, anything but GET a 405.
+ * The request as VPC Lattice sends it to a Lambda target (event structure version 2): its own
+ * field names for the method and the path, and no path parameters.
  */
-export const handler = async (
-  event: APIGatewayProxyEventV2,
-): Promise<APIGatewayProxyStructuredResultV2> => {
-  const method = event.requestContext?.http?.method ?? 'GET';
+export interface LatticeRequestV2 {
+  readonly version: '2.0';
+  readonly method: string;
+  readonly path: string;
+}
+
+type Request = APIGatewayProxyEventV2 | LatticeRequestV2;
+
+const isLattice = (event: Request): event is LatticeRequestV2 =>
+  (event as LatticeRequestV2).version === '2.0' && 'method' in event;
+
+/** `/orders/{orderId}` → the id. */
+const ORDER_PATH = /^\/orders\/([^/]+)$/;
+
+/**
+ * Looks up one order: `GET /orders/{orderId}`, called through an HTTP API (API Gateway v2 event)
+ * or through the service's VPC Lattice front door (Lattice v2 event). A malformed id is a 400
+ * that says what a valid one looks like, an unknown one a 404, anything but GET a 405.
+ */
+export const handler = async (event: Request): Promise<APIGatewayProxyStructuredResultV2> => {
+  const method = isLattice(event) ? event.method : (event.requestContext?.http?.method ?? 'GET');
   if (method !== 'GET') {
     return respond(405, { error: `method ${method} is not allowed; use GET` }, { allow: 'GET' });
   }
-  const orderId = event.pathParameters?.orderId;
+  const orderId = isLattice(event)
+    ? ORDER_PATH.exec(event.path)?.[1]
+    : (event.pathParameters?.orderId ?? ORDER_PATH.exec(event.rawPath ?? '')?.[1]);
   if (orderId === undefined || orderId === '') {
     return respond(400, { error: 'orderId is missing: call GET /orders/{orderId}' });
   }

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Strategy } from '../../../lib/config/strategy';
 import { serviceOutputKey, serviceStackName } from '../../../lib/resource-names';
 import { ServiceStack } from '../../../lib/service/service-stack';
-import { appModel, serviceModel, stageModel } from '../../helpers/model';
+import { appModel, environmentModel, serviceModel, stageModel } from '../../helpers/model';
 import { cdkJsonContext } from '../../helpers/project';
 import { inlineCode, synthFast } from '../../helpers/synth';
 
@@ -38,6 +38,7 @@ test('a stack over the resource limit fails synth with its count and the fix', (
   new ServiceStack(app, 'big', {
     stageName: 'live',
     prefix: 'fixture-live',
+    environment: environmentModel('live'),
     services,
     code: inlineCode(),
   });
