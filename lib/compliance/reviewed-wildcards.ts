@@ -39,12 +39,26 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
       "Objects of the pipeline's own artifact bucket: CodePipeline names artifact objects per execution, so no narrower ARN exists; the bucket is KMS-encrypted and TLS-only.",
   },
   {
+    part: 'Resource',
+    pattern: /^arn:[a-z-]+:s3:::[a-z0-9.-]+eplicationbucket[a-z0-9]+\/\*$/,
+    actions: /^(s3:[A-Za-z*]+|kms:[A-Za-z*]+)$/,
+    reason:
+      "Objects of the pipeline's cross-region replication bucket (CDK Pipelines creates one per region a stage deploys to): CodePipeline names artifact objects per execution, so no narrower ARN exists; the bucket is KMS-encrypted, TLS-only and access-logged.",
+  },
+  {
+    part: 'Resource',
+    pattern: /^\*$/,
+    actions: /^kms:(Decrypt|DescribeKey|Encrypt|GenerateDataKey\*|ReEncrypt\*)$/,
+    reason:
+      "Cross-region replication keys: CDK Pipelines encrypts the artifacts it copies to each region with that region's replication key, which CDK creates in the region's support stack and addresses by alias; IAM cannot name a key by alias in Resource, so CDK grants these data-key actions (no key administration) on \"*\". Each key's own policy admits only the tools account and the stage accounts' deploy roles.",
+  },
+  {
     part: 'Action',
     pattern:
       /^s3:(GetObject|GetBucket|List|DeleteObject|Abort|PutObject(Legal|Retention|Tagging|VersionTagging)?)\*$/,
     actions: /^s3:[A-Za-z*]+$/,
     reason:
-      'CDK bucket grant on the pipeline artifact bucket only: the action wildcards cover object versions, tagging and multipart-upload cleanup on that one bucket.',
+      "CDK bucket grant on the pipeline's artifact bucket and its cross-region replication buckets only: the action wildcards cover object versions, tagging and multipart-upload cleanup on those buckets.",
   },
   {
     part: 'Action',

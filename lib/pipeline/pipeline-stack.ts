@@ -20,6 +20,7 @@ import type { FunctionCode } from '../service/function-bundles';
 import { NotificationTopic } from '../monitoring/notification-topic';
 import { buildCommands } from './build-commands';
 import { MonitoringStage } from './monitoring-stage';
+import { logReplicationBuckets } from './replication-bucket-logs';
 import { smokeTestStep } from './smoke-test-step';
 import { conditionRoleArns, waveConditions } from './stage-conditions';
 import type { ToolVersions } from '../tool-versions';
@@ -156,6 +157,7 @@ export class PipelineStack extends Stack {
     });
     this.grantUseConnection(model.source.connectionArn, sourceAction.actionProperties.actionName);
     this.addStageConditions(model);
+    logReplicationBuckets(this.pipeline.pipeline);
     this.notifications = this.createNotifications(model);
   }
 

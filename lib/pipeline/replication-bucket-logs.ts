@@ -1,0 +1,51 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { Pipeline } from 'aws-cdk-lib/aws-codepipeline';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+
+/**
+ * Server access logs for the replication buckets of a cross-region pipeline. CodePipeline copies
+ * artifacts into a bucket in every region a stage deploys to; CDK creates those buckets
+ * (KMS-encrypted, TLS-only) in a support stack per region but without access logs. This adds, in
+ * each support stack, a log bucket like the artifact bucket's own, and points the replication
+ * bucket's logging at it. Call it after the pipeline is built, when the support stacks exist.
+ */
+export function logReplicationBuckets(pipeline: Pipeline): void {
+  for (const [region, support] of Object.entries(pipeline.crossRegionSupport)) {
+    const logs = new Bucket(support.stack, 'ReplicationAccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    Validations.of(logs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: `This bucket is the server access log destination of the pipeline's replication bucket in ${region}; logging access to it would need another log bucket without end.`,
+    });
+    logs.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'S3ServerAccessLogsFromTheReplicationBucket',
+        principals: [new ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [logs.arnForObjects('replication/*')],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': support.replicationBucket.bucketArn },
+          StringEquals: { 'aws:SourceAccount': support.stack.account },
+        },
+      }),
+    );
+    const bucket = support.replicationBucket.node.defaultChild as CfnBucket;
+    bucket.loggingConfiguration = {
+      destinationBucketName: logs.bucketName,
+      logFilePrefix: 'replication/',
+    };
+  }
+}
