@@ -13,6 +13,8 @@
 
 /** CodePipeline's limit on actions in one stage. */
 export const MAX_ACTIONS_PER_STAGE = 50;
+/** CodePipeline's limit on rules in one stage condition. */
+export const MAX_RULES_PER_CONDITION = 5;
 /** CloudFormation allows 500 resources per stack; this leaves headroom for growth. */
 export const MAX_RESOURCES_PER_STACK = 450;
 /** Single-service stacks a stage keeps before new services are grouped. */
@@ -28,9 +30,9 @@ export const DESIGN_SERVICES = 200;
 
 /**
  * Pipeline actions one wave of a stage needs in its pipeline stage: in each of its environments
- * one deploy action per service stack (change sets are off) and one for the monitoring stack,
- * then the approval (first wave of a stage that requires one) and the smoke test (one step
- * after the wave, when the stage runs smoke tests).
+ * one deploy action per service stack (change sets are off; the monitoring stacks deploy in a
+ * wave of their own), then the approval (first wave of a stage that requires one) and the smoke
+ * test (one step after the wave, when the stage runs smoke tests).
  */
 export function waveActions(
   serviceStacks: number,
@@ -38,7 +40,7 @@ export function waveActions(
   stage: { readonly requiresApproval: boolean; readonly smokeTests: boolean },
 ): number {
   return (
-    wave.environments * (serviceStacks + 1) +
+    wave.environments * serviceStacks +
     (stage.requiresApproval && wave.index === 1 ? 1 : 0) +
     (stage.smokeTests ? 1 : 0)
   );
@@ -50,7 +52,7 @@ export function waveActions(
  * for more, so that DESIGN_SERVICES services still fit one pipeline stage per wave.
  */
 export function maxSingleStacks(environmentsPerWave = 1): number {
-  const perEnvironment = Math.floor((MAX_ACTIONS_PER_STAGE - 2) / environmentsPerWave) - 1;
+  const perEnvironment = Math.floor((MAX_ACTIONS_PER_STAGE - 2) / environmentsPerWave);
   for (let singles = MAX_SINGLE_STACKS; singles > 0; singles--) {
     const groups = Math.ceil((DESIGN_SERVICES - singles) / MAX_SERVICES_PER_GROUP);
     if (singles + groups <= perEnvironment) return singles;

@@ -6,6 +6,7 @@ import { latticeServiceName, stagePrefix } from '../resource-names';
 import { ConfigError } from './config-error';
 import { actionableIssue, closest, describeIssue } from './describe-issue';
 import {
+  MAX_RULES_PER_CONDITION,
   MAX_ACTIONS_PER_STAGE,
   MAX_SERVICES_PER_GROUP,
   maxSingleStacks,
@@ -142,8 +143,18 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
     checkDerivedNames(context, stage, indexOf);
     checkLattice(context, stage, indexOf, latticeSources);
     if (options.enforceLimits !== false) checkPipelineLimits(where, stage);
+    checkConditionRules(where, stage);
     for (const s of resolved) deployedBefore.add(s.name);
     stages.push(stage);
+  }
+  const monitored = stages.reduce(
+    (sum, st) => sum + st.waves.reduce((n, w) => n + w.environments.length, 0),
+    0,
+  );
+  if (monitored > MAX_ACTIONS_PER_STAGE) {
+    fail(
+      `Stage entries (${input.stagesFile ?? 'stages/index.ts'}): the stages deploy to ${monitored} environments in all; the pipeline deploys one monitoring stack per stage and environment in one CodePipeline stage, which holds at most ${MAX_ACTIONS_PER_STAGE} actions. Fix: use fewer stages or environments (at most ${MAX_ACTIONS_PER_STAGE} stage-environment pairs)`,
+    );
   }
   if (stages.length === 0) {
     const file = input.stagesFile ?? 'stages/index.ts';
@@ -430,6 +441,29 @@ function checkLattice(
 }
 
 /**
+ * CodePipeline holds at most 5 rules in one stage condition. A wave's entry condition has a rule
+ * per environment when the stage blocks while alarming (plus the deployment window in wave 1),
+ * and its bake a rule per environment: refuses a wave that would need more.
+ */
+function checkConditionRules(where: string, stage: StageModel): void {
+  for (const wave of stage.waves) {
+    const width = wave.environments.length;
+    const window = wave.index === 1 && stage.deploymentWindow ? 1 : 0;
+    const entry = stage.blockWhileAlarming ? width + window : window;
+    const bake = stage.bakeMinutes > 0 ? width : 0;
+    const rules = Math.max(entry, bake);
+    if (rules <= MAX_RULES_PER_CONDITION) continue;
+    const what =
+      entry >= bake
+        ? `its entry condition needs ${entry} rules (the alarm blocker: one per environment${window ? ', and the deployment window' : ''})`
+        : `its bake needs ${bake} rules (one per environment)`;
+    fail(
+      `${where}: wave ${wave.index} (${wave.environments.map((e) => e.name).join(', ')}) deploys to ${width} environments, and ${what}, more than the ${MAX_RULES_PER_CONDITION} rules CodePipeline allows in one condition. Fix: spread these environments over more waves (at most ${MAX_RULES_PER_CONDITION - window} in this wave)`,
+    );
+  }
+}
+
+/**
  * Refuses a stage whose waves would not fit one CodePipeline stage each (CDK Pipelines would
  * split a wave into sequential stages: another canary window each) or a shared stack too large
  * for CloudFormation.
@@ -453,9 +487,9 @@ function checkPipelineLimits(where: string, stage: StageModel): void {
       ...(stage.requiresApproval && wave.index === 1 ? ['1 approval'] : []),
       ...(stage.smokeTests ? ['1 smoke test'] : []),
     ];
-    const perEnvironment = `${stacks.size} service stacks + 1 monitoring stack`;
+    const perEnvironment = `${stacks.size} service stacks`;
     const breakdown = [
-      width === 1 ? perEnvironment : `${width} environments × (${perEnvironment})`,
+      width === 1 ? perEnvironment : `${width} environments × ${perEnvironment}`,
       ...extras,
     ].join(' + ');
     const subject =

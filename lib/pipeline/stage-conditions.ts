@@ -1,9 +1,8 @@
+import { MAX_RULES_PER_CONDITION } from '../config/grouping';
 import type { EnvironmentModel, StageModel, WaveModel } from '../config/model';
 import { conditionsRoleName, stageHealthAlarmName } from '../resource-names';
 import { partitionOf } from './smoke-targets';
 
-/** CodePipeline takes at most 5 rules in one condition. */
-export const MAX_RULES_PER_CONDITION = 5;
 
 /** A rule of a condition, as CloudFormation's `AWS::CodePipeline::Pipeline` declares it. */
 export interface RuleJson {

@@ -75,12 +75,12 @@ test('adding services never moves one already placed, and no group outgrows its 
 
 test('a wave counts its stacks once per environment, the approval in wave 1 and its smoke test', () => {
   const stage = { requiresApproval: true, smokeTests: true };
-  expect(waveActions(10, { index: 1, environments: 1 }, stage)).toBe(10 + 1 + 1 + 1);
-  expect(waveActions(10, { index: 2, environments: 2 }, stage)).toBe(2 * (10 + 1) + 1);
-  expect(waveActions(10, { index: 1, environments: 3 }, stage)).toBe(3 * (10 + 1) + 1 + 1);
+  expect(waveActions(10, { index: 1, environments: 1 }, stage)).toBe(10 + 1 + 1);
+  expect(waveActions(10, { index: 2, environments: 2 }, stage)).toBe(2 * 10 + 1);
+  expect(waveActions(10, { index: 1, environments: 3 }, stage)).toBe(3 * 10 + 1 + 1);
   expect(
     waveActions(10, { index: 1, environments: 1 }, { requiresApproval: false, smokeTests: false }),
-  ).toBe(11);
+  ).toBe(10);
 });
 
 test(`${DESIGN_SERVICES} services placed this way fit one pipeline stage per wave of up to 3 environments`, () => {
@@ -93,7 +93,7 @@ test(`${DESIGN_SERVICES} services placed this way fit one pipeline stage per wav
     );
     expect({ width, fits: actions <= MAX_ACTIONS_PER_STAGE }).toEqual({ width, fits: true });
   }
-  expect([1, 2, 3, 4].map(maxSingleStacks)).toEqual([MAX_SINGLE_STACKS, 10, 1, 0]);
+  expect([1, 2, 3, 4].map(maxSingleStacks)).toEqual([MAX_SINGLE_STACKS, 11, 2, 0]);
 });
 
 test(`${DESIGN_SERVICES} services placed this way validate, each in the stack its entry names`, () => {
@@ -108,16 +108,16 @@ test(`${DESIGN_SERVICES} services placed this way validate, each in the stack it
 });
 
 test('a stage of too many stacks is refused before synth, with the count and the fix', () => {
-  const placements = Array.from({ length: 49 }, (_, i) => ({ name: `s${i}` }));
+  const placements = Array.from({ length: 50 }, (_, i) => ({ name: `s${i}` }));
   expect(() => validateApp(withServices(placements))).toThrow(
-    'Stage entry "test" (stages/test.ts): its 49 services in 49 stacks need 51 pipeline actions (49 service stacks + 1 monitoring stack + 1 smoke test), more than the 50 one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has 30 single-service stacks)',
+    'Stage entry "test" (stages/test.ts): its 50 services in 50 stacks need 51 pipeline actions (50 service stacks + 1 smoke test), more than the 50 one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has 30 single-service stacks)',
   );
 });
 
 test('a wave of two environments of too many stacks is refused, counting both environments', () => {
-  const placements = Array.from({ length: 24 }, (_, i) => ({ name: `s${i}` }));
+  const placements = Array.from({ length: 25 }, (_, i) => ({ name: `s${i}` }));
   expect(() => validateApp(withServices(placements, [['live'], ['live-b', 'live-c']]))).toThrow(
-    'Stage entry "live" (stages/live.ts): wave 2 (live-b, live-c) with 24 services in 24 stacks needs 51 pipeline actions (2 environments × (24 service stacks + 1 monitoring stack) + 1 smoke test), more than the 50 one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has 10 single-service stacks), or deploy to fewer environments in this wave',
+    'Stage entry "live" (stages/live.ts): wave 2 (live-b, live-c) with 25 services in 25 stacks needs 51 pipeline actions (2 environments × 25 service stacks + 1 smoke test), more than the 50 one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has 11 single-service stacks), or deploy to fewer environments in this wave',
   );
 });
 
@@ -136,4 +136,22 @@ test('the naive baseline of the benchmark can switch the limits off', () => {
   expect(
     validateApp(withServices(placements), { enforceLimits: false }).stages[0].services,
   ).toHaveLength(49);
+});
+
+test('a wave with more environments than a condition holds rules is refused, with the fix', () => {
+  const input = withServices([{ name: 's0' }], [['live'], ['live-b', 'live-c']]);
+  const config = input.config.value as Json;
+  const extra = ['eu-north-1', 'eu-south-1', 'eu-west-3', 'eu-central-2'];
+  (config.pipeline as Json).regions = ['eu-west-2', 'eu-central-1', ...extra];
+  extra.forEach((region, i) => {
+    environments(input)[`live-x${i}`] = { account: LIVE_ACCOUNT, region };
+  });
+  const live = input.stages[1].value as Json;
+  live.waves = [
+    { environments: ['live'] },
+    { environments: ['live-b', 'live-c', ...extra.map((_, i) => `live-x${i}`)] },
+  ];
+  expect(() => validateApp(input)).toThrow(
+    /wave 2 \(live-b, live-c, live-x0, live-x1, live-x2, live-x3\) deploys to 6 environments, and its entry condition needs 6 rules \(the alarm blocker: one per environment\), more than the 5 rules CodePipeline allows in one condition\. Fix: spread these environments over more waves \(at most 5 in this wave\)/,
+  );
 });
