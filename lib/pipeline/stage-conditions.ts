@@ -3,7 +3,6 @@ import type { EnvironmentModel, StageModel, WaveModel } from '../config/model';
 import { conditionsRoleName, stageHealthAlarmName } from '../resource-names';
 import { partitionOf } from './smoke-targets';
 
-
 /** A rule of a condition, as CloudFormation's `AWS::CodePipeline::Pipeline` declares it. */
 export interface RuleJson {
   readonly Name: string;
