@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { copyProject, replaceInFile, run, type RunResult } from '../helpers/project-copy';
 
@@ -12,6 +13,7 @@ const selections: [string, string[]][] = [
 ];
 let planted: Map<string, Promise<RunResult>>;
 let invalidConfig: Promise<RunResult>;
+let cycle: Promise<RunResult>;
 
 beforeAll(() => {
   planted = new Map(
@@ -27,26 +29,46 @@ beforeAll(() => {
     }),
   );
   const config = copyProject();
-  replaceInFile(
-    path.join(config, 'pipeline.config.ts'),
-    "prod: { account: '333333333333'",
-    "prod: { account: '33333333333x'",
+  const file = path.join(config, 'pipeline.config.ts');
+  fs.writeFileSync(
+    file,
+    fs
+      .readFileSync(file, 'utf8')
+      .replace(/pipeline: \{ account: '\d{12}'/, "pipeline: { account: '12345678901x'"),
   );
   invalidConfig = run(config, 'npx', ['cdk', 'synth', ...quiet]);
+  // Plant the dependency cycle CloudFormation refuses: the post-traffic hook's grant refers to
+  // the alias, whose UpdatePolicy names the hook.
+  const looped = copyProject();
+  replaceInFile(
+    path.join(looped, 'lib', 'service', 'canary-service.ts'),
+    '      invokeArn: aliasArn,',
+    '      invokeArn: this.alias.functionArn,',
+  );
+  cycle = run(looped, 'npx', ['cdk', 'synth', ...quiet]);
+});
+
+test('a dependency cycle fails synth, naming the resources in the loop and the fix', async () => {
+  const r = await cycle;
+  expect(r.status).not.toBe(0);
+  expect(r.output).toContain('cfn-dependency-cycle');
+  expect(r.output).toMatch(/dependency cycle \S*LiveAlias\S* → \S*PostTrafficHook\S*/);
+  expect(r.output).toContain('Fix: Break the loop');
 });
 
 test.each(selections)('%s fails on a finding inside a stage', async (name) => {
   const r = await planted.get(name)!;
   expect(r.status).not.toBe(0);
   expect(r.output).toContain('AwsSolutions-SQS3');
-  expect(r.output).toMatch(/prod\/greeter\/PlantedQueue/);
+  // In a stage's service stack, not the pipeline stack: <pipeline>/<stage>/<stack>/PlantedQueue.
+  expect(r.output).toMatch(/-pipeline\/[a-z0-9-]+\/[a-z0-9-]+\/PlantedQueue/);
 });
 
 test('an invalid configuration fails synth with one message naming the field, value and fix', async () => {
   const r = await invalidConfig;
   expect(r.status).not.toBe(0);
   expect(r.output).toContain(
-    'Pipeline configuration (pipeline.config.ts): environments.prod.account is "33333333333x": is not a 12-digit AWS account id. Fix:',
+    'Pipeline configuration (pipeline.config.ts): pipeline.account is "12345678901x": is not a 12-digit AWS account id. Fix:',
   );
   expect(r.output).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
 });

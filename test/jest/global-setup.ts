@@ -5,6 +5,9 @@ import * as path from 'path';
 import { DEFAULT_APP } from '../helpers/default-app';
 import { ROOT } from '../helpers/project';
 
+/** The variable naming the folder that holds every temporary folder of the run. */
+export const RUN_TMPDIR = 'LAMBDA_CANARY_TEST_TMPDIR';
+
 /** Shared with global-teardown.ts, which runs in the same process. */
 export interface SetupGlobals {
   defaultAppSynth?: ChildProcess;
@@ -24,6 +27,14 @@ const NODE_OPTIONS = '--v8-pool-size=1';
  * app wait for its assembly (`defaultApp()`). The workers inherit the variables.
  */
 export default function globalSetup(): void {
+  // Every temporary folder of the run (copies of the project, assemblies) goes in one folder
+  // that the teardown removes: the workers and the commands they start inherit TMPDIR.
+  const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-canary-tests-'));
+  process.env[RUN_TMPDIR] = runTmp;
+  process.env.TMPDIR = runTmp;
+  // The AWS SDK warns on Node.js 20 that versions published after January 2027 need Node.js 22;
+  // the lock file pins the versions the tests use, so the notice cannot matter here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const options = process.env.NODE_OPTIONS ?? '';
   if (!options.includes('--v8-pool-size')) {
     process.env.NODE_OPTIONS = `${options} ${NODE_OPTIONS}`.trim();

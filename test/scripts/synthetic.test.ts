@@ -14,6 +14,8 @@ import { apiResult, lambdaPayload } from '../runtime/support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures', 'services');
+/** The project's own services, whatever the user has made of the sample. */
+const PROJECT_SERVICES = path.join(ROOT, 'services');
 
 /** Targets files written by the tests, in a folder of their own. */
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'smoke-targets-'));
@@ -72,15 +74,20 @@ function rows(table: string): string[][] {
 describe('npm run synthetic (child process)', () => {
   jest.setTimeout(90_000);
 
-  it('runs greeter in-process, prints a passing table and exits 0', () => {
-    const { code, stdout } = runCli(['greeter']);
+  it("runs the project's services in-process, prints a passing table and exits 0", async () => {
+    const services = knownServices(PROJECT_SERVICES);
+    expect(services.length).toBeGreaterThan(0);
+    const { code, stdout } = runCli(services);
     expect(stdout).toMatch(/^SERVICE\s+CHECK\s+RESULT\s+STATUS\s+LATENCY\s+REASON$/m);
-    expect(rows(stdout)).toEqual([
-      ['greeter', 'greets by name', 'PASS', '200', expect.stringMatching(/^\d+ ms$/)],
-      ['greeter', 'greets the world by default', 'PASS', '200', expect.stringMatching(/^\d+ ms$/)],
-      ['greeter', 'rejects an over-long name', 'PASS', '400', expect.stringMatching(/^\d+ ms$/)],
-    ]);
-    expect(stdout).toContain('3 passed, 0 failed');
+    const expected: string[][] = [];
+    for (const service of services) {
+      const { checks } = (await import(path.join(PROJECT_SERVICES, service, 'synthetic.ts'))) as {
+        checks: { name: string }[];
+      };
+      for (const check of checks) expected.push([service, check.name, 'PASS']);
+    }
+    expect(rows(stdout).map((r) => r.slice(0, 3))).toEqual(expected);
+    expect(stdout).toContain(`${expected.length} passed, 0 failed`);
     expect(stdout).not.toContain('"level"'); // the handler's own logs stay out of the table
     expect(code).toBe(0);
   });
@@ -91,7 +98,7 @@ describe('npm run synthetic (child process)', () => {
     expect(stdout).toBe('');
     const lines = stderr.split('\n').filter((l) => l.startsWith('synthetic:'));
     expect(lines).toEqual([
-      'synthetic: unknown service "no-such-service": there is no services/no-such-service/synthetic.ts. Known services: greeter, orders',
+      `synthetic: unknown service "no-such-service": there is no services/no-such-service/synthetic.ts. Known services: ${knownServices(PROJECT_SERVICES).join(', ')}`,
     ]);
   });
 
