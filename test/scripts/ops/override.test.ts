@@ -186,15 +186,15 @@ describe('waves', () => {
   test('without --wave, overrides the wave that waits', async () => {
     const h = harness({ yes: true });
     waitingPipeline(h, [
-      stageState('edge-wave1', {
+      stageState('edge-edge-eu', {
         latestExecution: { pipelineExecutionId: WAITING, status: 'Succeeded' },
       }),
-      stageState('edge-wave2', waiting()),
+      stageState('edge-edge-us', waiting()),
     ]);
     h.mocks.codepipeline.on(ListRuleExecutionsCommand).resolves({
       ruleExecutionDetails: ruleExecutions.map((r) => ({
         ...r,
-        stageName: r.stageName === 'live1' ? 'edge-wave2' : r.stageName,
+        stageName: r.stageName === 'live1' ? 'edge-edge-us' : r.stageName,
       })),
     });
 
@@ -205,7 +205,7 @@ describe('waves', () => {
       h.mocks.codepipeline.commandCalls(OverrideStageConditionCommand)[0].args[0].input,
     ).toEqual({
       pipelineName: 'ops-test',
-      stageName: 'edge-wave2',
+      stageName: 'edge-edge-us',
       pipelineExecutionId: WAITING,
       conditionType: 'BEFORE_ENTRY',
     });
@@ -213,13 +213,13 @@ describe('waves', () => {
 
   test('with no wave waiting, names the pipeline stages looked at', async () => {
     const h = harness({ yes: true });
-    waitingPipeline(h, [stageState('edge-wave1'), stageState('edge-wave2')]);
+    waitingPipeline(h, [stageState('edge-edge-eu'), stageState('edge-edge-us')]);
 
     const { code, err } = await runOps(['override', '--stage', 'edge'], h, edgeModel);
 
     expect(code).toBe(2);
     expect(err).toEqual([
-      'ops: nothing waits at the entry of any wave of stage edge (pipeline stages edge-wave1 and edge-wave2)',
+      'ops: nothing waits at the entry of any wave of stage edge (pipeline stages edge-edge-eu and edge-edge-us)',
     ]);
   });
 

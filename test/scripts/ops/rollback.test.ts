@@ -323,7 +323,7 @@ describe('a stage in waves', () => {
       .on(GetPipelineStateCommand)
       .resolves({
         stageStates: [
-          stageState('edge-wave1', {
+          stageState('edge-edge-eu', {
             latestExecution: { pipelineExecutionId: CURRENT, status: 'Succeeded' },
           }),
           stageState('edge-wave2', {

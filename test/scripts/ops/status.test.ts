@@ -171,7 +171,7 @@ describe('waves across regions and accounts', () => {
     expect(h.lines).toEqual([
       'edge: 3 environments in 2 waves',
       '',
-      'wave 1 (pipeline stage edge-wave1)',
+      'wave 1 (pipeline stage edge-edge-eu)',
       '  edge-eu (account 333333333333, eu-west-1)',
       '    payments (stack ops-test-edge-payments)',
       '      live alias  version 12 (100%)',

@@ -328,19 +328,19 @@ describe('waves across regions and accounts', () => {
     pipelineStates(
       h,
       [
-        stageState('edge-wave1', { latestExecution: running(), onSuccessConditionState: bake }),
+        stageState('edge-edge-eu', { latestExecution: running(), onSuccessConditionState: bake }),
         stageState('edge-wave2', { latestExecution: succeeded(EARLIER) }),
       ],
       [
-        stageState('edge-wave1', { latestExecution: succeeded() }),
+        stageState('edge-edge-eu', { latestExecution: succeeded() }),
         stageState('edge-wave2', { latestExecution: succeeded(EARLIER) }),
       ],
       [
-        stageState('edge-wave1', { latestExecution: succeeded() }),
+        stageState('edge-edge-eu', { latestExecution: succeeded() }),
         stageState('edge-wave2', { latestExecution: running() }),
       ],
       [
-        stageState('edge-wave1', { latestExecution: succeeded() }),
+        stageState('edge-edge-eu', { latestExecution: succeeded() }),
         stageState('edge-wave2', { latestExecution: succeeded() }),
       ],
     );
@@ -352,12 +352,12 @@ describe('waves across regions and accounts', () => {
 
     expect(h.lines).toEqual([
       `Following execution ${RELEASE} through edge (2 waves), every 30s:`,
-      '10:07:30  wave 1 edge-wave1: baking (Watching 3 alarms for 15 minutes) · wave 2 edge-wave2: not started',
-      '10:08:00  wave 1 edge-wave1: succeeded · wave 2 edge-wave2: not started',
-      '10:08:30  wave 1 edge-wave1: succeeded · wave 2 edge-wave2: deploying',
+      '10:07:30  wave 1 edge-edge-eu: baking (Watching 3 alarms for 15 minutes) · wave 2 edge-wave2: not started',
+      '10:08:00  wave 1 edge-edge-eu: succeeded · wave 2 edge-wave2: not started',
+      '10:08:30  wave 1 edge-edge-eu: succeeded · wave 2 edge-wave2: deploying',
       '10:08:30  edge-us us-east-1  payments  InProgress  [██░░░░░░░░░░░░░░░░░░]  10% on version 5  canary window 9m 30s left  alarms canary-error-rate OK · canary-p99-latency OK · canary-throttles OK · canary-vs-baseline OK',
       '          edge-ap: ✖ not reachable with the credentials of account 333333333333: use credentials for account 555555555555, e.g. AWS_PROFILE=<a profile of account 555555555555>',
-      '10:09:00  wave 1 edge-wave1: succeeded · wave 2 edge-wave2: succeeded',
+      '10:09:00  wave 1 edge-edge-eu: succeeded · wave 2 edge-wave2: succeeded',
       '✔ edge-us us-east-1  payments: d-US Succeeded; live: version 5 (100%)',
       `✔ execution ${RELEASE} passed edge: all 2 waves succeeded`,
     ]);
