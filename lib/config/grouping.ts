@@ -23,6 +23,21 @@ export const MAX_SINGLE_STACKS = 30;
 export const MAX_SERVICES_PER_GROUP = 15;
 
 /**
+ * CloudFormation resources a service stack holds, as a bound the synthesized stacks stay under
+ * (a test compares them): the stack's own (dead-letter queue, CDK metadata), each service's, and
+ * each VPC Lattice front door's.
+ */
+export const STACK_RESOURCES = { stack: 3, service: 27, frontDoor: 9 } as const;
+
+/** The resources a stack of these services will hold, at most. */
+export function stackResources(services: readonly { readonly lattice: boolean }[]): number {
+  return services.reduce<number>(
+    (sum, s) => sum + STACK_RESOURCES.service + (s.lattice ? STACK_RESOURCES.frontDoor : 0),
+    STACK_RESOURCES.stack,
+  );
+}
+
+/**
  * Services a stage must be able to hold in one pipeline stage per wave: placement keeps enough
  * room that this many services fit (the scale the design is measured at).
  */

@@ -8,7 +8,9 @@ import { actionableIssue, closest, describeIssue } from './describe-issue';
 import {
   MAX_RULES_PER_CONDITION,
   MAX_ACTIONS_PER_STAGE,
+  MAX_RESOURCES_PER_STACK,
   MAX_SERVICES_PER_GROUP,
+  stackResources,
   maxSingleStacks,
   waveActions,
 } from './grouping';
@@ -476,6 +478,14 @@ function checkPipelineLimits(where: string, stage: StageModel): void {
       const moved = members.slice(MAX_SERVICES_PER_GROUP);
       fail(
         `${where}: stack "${stack}" holds ${members.length} services, more than the ${MAX_SERVICES_PER_GROUP} that fit under CloudFormation's resource limit. Fix: give ${moved.map((m) => `"${m}"`).join(', ')} another stack, e.g. { name: "${moved[0]}", stack: "${stack}-2" }`,
+      );
+    }
+    const services = stage.services.filter((s) => s.stack === stack);
+    const resources = stackResources(services);
+    if (resources > MAX_RESOURCES_PER_STACK) {
+      const fronted = services.filter((s) => s.lattice).map((s) => `"${s.name}"`);
+      fail(
+        `${where}: stack "${stack}" would hold about ${resources} resources (${services.length} services, ${fronted.length} with a VPC Lattice front door: ${fronted.join(', ')}), more than the ${MAX_RESOURCES_PER_STACK} this project allows under CloudFormation's 500. Fix: move some of these services to another shared stack, e.g. { name: "${services.at(-1)!.name}", stack: "${stack}-2" }`,
       );
     }
   }

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { stackResources } from '../../../lib/config/grouping';
 import { Strategy } from '../../../lib/config/strategy';
 import { serviceOutputKey, serviceStackName } from '../../../lib/resource-names';
 import { ServiceStack } from '../../../lib/service/service-stack';
@@ -46,3 +47,23 @@ test('a stack over the resource limit fails synth with its count and the fix', (
     /stack big has \d{3} resources, more than the 450 this project allows \(CloudFormation's limit is 500\)\. Fix: move some of its services \(svc-0, .*svc-18\) into another shared stack/,
   );
 });
+
+test.each([
+  ['without front doors', false],
+  ['with VPC Lattice front doors', true],
+])(
+  'the resources of a shared stack %s stay within the bound validation counts with',
+  (_, lattice) => {
+    const services = ['alpha', 'beta-two', 'gamma'].map((n) =>
+      serviceModel(n, { stack: 'shared', lattice }),
+    );
+    const stage = stageModel('live', Strategy.canary(10, 5), services);
+    const s = synthFast(appModel([stage]));
+    const [stack] = s.pipelineStack.stages[0].serviceStacks;
+    const count = Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+    const bound = stackResources(services);
+    expect(count).toBeLessThanOrEqual(bound);
+    // A close bound, not a generous one: it decides how many services a shared stack takes.
+    expect(count).toBeGreaterThan(bound - 2 * services.length);
+  },
+);
