@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import type { AppModel } from '../../../lib/config/model';
+import { Strategy } from '../../../lib/config/strategy';
 import type { SmokeTargets } from '../../../runtime/synthetic/smoke-targets';
 import type { CodeDeployConfig } from '../../../lib/plan/codedeploy';
 import {
@@ -27,7 +29,7 @@ import {
   type Resources,
 } from '../../helpers/deployed-service';
 import { synthFast } from '../../helpers/synth';
-import { stressModel } from './model-fixture';
+import { appModel, service, stage, stressModel } from './model-fixture';
 
 /**
  * The plan (what `npm run plan` prints and docs/pipeline.md shows) against what the app
@@ -84,14 +86,20 @@ function subjectOf(app: AssembledApp, realBundles: boolean): Subject {
   };
 }
 
+/** Synthesizes a model with inline code (fast, no gate) and reads it back. */
+function synthesized(model: AppModel): Subject {
+  return subjectOf(readAssembly(model, synthFast(model).outdir), false);
+}
+
 const SUBJECTS: [string, () => Subject][] = [
   ["the project's configuration", () => subjectOf(defaultApp(), true)],
+  ['a fixture in waves over three regions (inline code)', () => synthesized(stressModel())],
   [
-    'a fixture in waves over three regions (inline code)',
-    () => {
-      const model = stressModel();
-      return subjectOf(readAssembly(model, synthFast(model).outdir), false);
-    },
+    'the smallest configuration: one stage, one environment, one service (inline code)',
+    () =>
+      synthesized(
+        appModel([stage('solo', Strategy.allAtOnce(), [service('only', Strategy.allAtOnce())])]),
+      ),
   ],
 ];
 

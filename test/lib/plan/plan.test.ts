@@ -117,6 +117,27 @@ describe(PIPELINE_DOC, () => {
   });
 });
 
+describe('lib/plan', () => {
+  test('loads no aws-cdk-lib or constructs, so `npm run plan` stays fast', () => {
+    const modules = ['plan', 'text', 'markdown', 'mermaid', 'timing', 'groups', 'ops', 'release'];
+    const script = [
+      ...modules.map((m) => `require('./lib/plan/${m}');`),
+      'const cdk = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](aws-cdk-lib|constructs)[\\\\/]/.test(f));',
+      'const plan = Object.keys(require.cache).filter((f) => /lib[\\\\/]plan[\\\\/]/.test(f));',
+      'process.stdout.write(JSON.stringify({ cdk, plan: plan.length }));',
+    ].join('\n');
+    const child = spawnSync(
+      process.execPath,
+      ['--require', require.resolve('ts-node/register/transpile-only'), '-e', script],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(child.stderr).toBe('');
+    const loaded = JSON.parse(child.stdout);
+    expect(loaded.cdk).toEqual([]);
+    expect(loaded.plan).toBeGreaterThanOrEqual(modules.length);
+  });
+});
+
 describe('release timing', () => {
   test('counts the fixed overheads, then per wave its deploy, longest traffic shift, smoke tests and bake', () => {
     const model = stressModel();
