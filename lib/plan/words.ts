@@ -86,10 +86,11 @@ export function releaseAlarmNames(stage: PlannedStage): string {
  */
 export function fleetText(stage: PlannedStage): string {
   return [
-    `notify, and are in no deployment group: they never roll a canary back`,
-    stage.blockWhileAlarming && `hold the next wave (alarm blocker)`,
+    'notify',
+    stage.blockWhileAlarming && 'hold the next wave (alarm blocker)',
     stage.bakeMinutes > 0 &&
       'roll the wave back during the bake, when the alias serves the new version alone',
+    'in no deployment group, so they never roll a canary back',
   ]
     .filter(Boolean)
     .join('; ');
