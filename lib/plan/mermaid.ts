@@ -1,5 +1,6 @@
 import { LIVE_ALIAS } from '../resource-names';
 import { checksText, type Plan } from './plan';
+import { alarmingText, watchingText, windowText } from './words';
 
 /** Words a Mermaid flowchart reads as keywords, never usable as a bare node id. */
 const RESERVED = new Set([
@@ -40,9 +41,24 @@ export function mermaidLabel(...lines: readonly string[]): string {
   return `"${lines.map(escape).join('<br/>')}"`;
 }
 
+/** Node shapes: a box, an approval, a condition, a step, a wait. */
+const SHAPE = {
+  box: ['[', ']'],
+  approval: ['{{', '}}'],
+  condition: ['{', '}'],
+  step: ['[[', ']]'],
+  wait: ['([', '])'],
+} as const;
+
+/** The id of the node every way out of a release leads to. */
+const STOPPED = 'stopped';
+
 /**
  * The pipeline as a Mermaid flowchart: source → build, tests and compliance gate →
- * self-mutation → asset publishing → per stage (approval) → its services → (smoke tests).
+ * self-mutation → asset publishing → the Monitoring wave → per stage and wave: the entry
+ * condition (window, alarm blocker), the approval, the wave's environments in parallel, the
+ * smoke tests and the bake; dotted edges show what stops a release. One node per environment,
+ * not per service, so the diagram stays readable at any number of services.
  */
 export function renderMermaid(plan: Plan): string {
   const lines = ['flowchart TD'];
@@ -52,53 +68,100 @@ export function renderMermaid(plan: Plan): string {
     if (previous) lines.push(`  ${previous} --> ${id}`);
     previous = id;
   };
-  const BOX = ['[', ']'] as const;
   const step = (id: string, shape: readonly [string, string], ...label: string[]) => {
     lines.push(`  ${id}${shape[0]}${mermaidLabel(...label)}${shape[1]}`);
     link(id);
   };
+  /** A subgraph of boxes, linked as one step. */
+  const group = (id: string, title: string, boxes: readonly [string, string[]][]) => {
+    lines.push(`  subgraph ${id} [${mermaidLabel(title)}]`);
+    for (const [boxId, label] of boxes) lines.push(`    ${boxId}[${mermaidLabel(...label)}]`);
+    lines.push('  end');
+    link(id);
+  };
+  const stops: [string, string][] = [];
 
   step(
     mermaidId('source'),
-    BOX,
+    SHAPE.box,
     `Source: ${plan.source.repository}`,
     `branch ${plan.source.branch}, on push`,
   );
-  step(mermaidId('build'), BOX, 'Build, tests and compliance gate', plan.buildCommands.join(', '));
-  step(mermaidId('self-mutation'), BOX, 'Self-mutation', 'the pipeline updates itself');
-  step(mermaidId('assets'), BOX, 'Asset publishing', 'Lambda bundles');
+  step(
+    mermaidId('build'),
+    SHAPE.box,
+    'Build, tests and compliance gate',
+    plan.buildCommands.join(', '),
+  );
+  step(mermaidId('self-mutation'), SHAPE.box, 'Self-mutation', 'the pipeline updates itself');
+  step(mermaidId('assets'), SHAPE.box, 'Asset publishing', 'Lambda bundles');
+  group(
+    mermaidId('monitoring'),
+    `${plan.monitoring.pipelineStage}: every stage's alarms, before any release`,
+    plan.monitoring.stacks.map((m) => [
+      mermaidId('mon', m.stage, m.environment.name),
+      [
+        `${m.stage} in ${m.environment.name}`,
+        `${m.environment.account} / ${m.environment.region}`,
+        m.healthAlarm,
+      ],
+    ]),
+  );
 
   for (const stage of plan.stages) {
-    if (stage.approval) {
-      step(
-        mermaidId('approve', stage.name),
-        ['{{', '}}'],
-        'Manual approval',
-        `promote to ${stage.name}`,
+    const doors = stage.services.filter((s) => s.frontDoor).length;
+    for (const wave of stage.waves) {
+      const at = (...parts: string[]) => mermaidId(...parts, stage.name, `w${wave.index}`);
+      if (wave.entry) {
+        step(
+          at('entry'),
+          SHAPE.condition,
+          `${wave.pipelineStage}: entry condition`,
+          ...(wave.entry.window ? [`only in ${windowText(wave.entry.window)}`] : []),
+          ...(wave.entry.alarms.length > 0 ? [`not while ${alarmingText(wave.entry.alarms)}`] : []),
+        );
+      }
+      if (wave.approval) {
+        step(at('approve'), SHAPE.approval, 'Manual approval', `promote to ${stage.name}`);
+      }
+      const title = `${stage.name}, wave ${wave.index} of ${stage.waves.length}: pipeline stage ${wave.pipelineStage}`;
+      group(
+        at('wave'),
+        title,
+        wave.environments.map((env) => [
+          mermaidId('env', stage.name, `w${wave.index}`, env.name),
+          [
+            env.name,
+            `${env.account} / ${env.region}`,
+            `${stage.services.length} service${stage.services.length === 1 ? '' : 's'}, traffic shift ${stage.shiftMinutes} min`,
+            ...(doors > 0 ? [`${doors} VPC Lattice front door${doors === 1 ? '' : 's'}`] : []),
+          ],
+        ]),
       );
-    }
-    const stageId = mermaidId('stage', stage.name);
-    const title = `${stage.name}: ${stage.env.account} / ${stage.env.region}`;
-    lines.push(`  subgraph ${stageId} [${mermaidLabel(title)}]`);
-    for (const service of stage.services) {
-      lines.push(
-        `    ${mermaidId('svc', stage.name, service.name)}[${mermaidLabel(
-          service.name,
-          service.strategy.label,
-          `hooks: pre + post, ${checksText(service.checks)}`,
-        )}]`,
-      );
-    }
-    lines.push('  end');
-    link(stageId);
-    if (stage.smokeTestChecks !== undefined) {
-      step(
-        mermaidId('smoke', stage.name),
-        ['[[', ']]'],
-        'Smoke tests',
-        `${checksText(stage.smokeTestChecks)} on the ${LIVE_ALIAS} aliases`,
-      );
+      stops.push([at('wave'), 'failed hook or release alarm']);
+      if (wave.smokeTest) {
+        step(
+          at('smoke'),
+          SHAPE.step,
+          wave.smokeTest.step,
+          `${checksText(wave.smokeTest.checks)} on the ${LIVE_ALIAS} aliases`,
+        );
+        stops.push([at('smoke'), 'failed check']);
+      }
+      if (wave.bake) {
+        step(
+          at('bake'),
+          SHAPE.wait,
+          `Bake ${wave.bake.minutes} min`,
+          `watching ${watchingText(wave.bake.alarms)}`,
+        );
+        stops.push([at('bake'), 'alarm, the wave rolls back']);
+      }
     }
   }
+  lines.push(
+    `  ${STOPPED}${SHAPE.wait[0]}${mermaidLabel('Release stops', 'later waves and stages do not start')}${SHAPE.wait[1]}`,
+  );
+  for (const [from, why] of stops) lines.push(`  ${from} -.->|${why}| ${STOPPED}`);
   return lines.join('\n');
 }

@@ -1,14 +1,36 @@
-import { LIVE_ALIAS } from '../resource-names';
-import { stageEnvironments, type AlarmThresholds, type AppModel, type Env } from '../config/model';
+import { smokeTargetsPath } from '../../runtime/synthetic/smoke-targets';
+import {
+  stageEnvironments,
+  type AlarmThresholds,
+  type AppModel,
+  type CanaryJudgement,
+  type DeploymentWindowModel,
+  type EnvironmentModel,
+  type Env,
+  type StageModel,
+  type WaveModel,
+} from '../config/model';
 import { strategyLabel, strategyMinutes, type DeploymentStrategy } from '../config/strategy';
 import { buildCommands } from '../pipeline/build-commands';
+import {
+  latticeServiceName,
+  monitoringStackName,
+  MONITORING_WAVE,
+  overviewDashboardName,
+  pipelineStageName,
+  stageHealthAlarmName,
+  stageTopicName,
+} from '../resource-names';
 import { toolVersions } from '../tool-versions';
 import { codeDeployConfig, describeCodeDeployConfig, type CodeDeployConfig } from './codedeploy';
+import { stageOps, type StageOps } from './ops';
+import { releaseJudgement, type ReleaseJudgement } from './release';
 import { longestShift, releaseTiming, type ReleaseTiming } from './timing';
 
 /**
  * The delivery plan: what a push goes through, read from the validated model the CDK app is
- * built from (no second source of truth). The printed plan and docs/pipeline.md render it.
+ * built from (no second source of truth). The printed plan and docs/pipeline.md render it; a
+ * test compares it with the synthesized pipeline.
  */
 export interface Plan {
   readonly pipelineName: string;
@@ -16,9 +38,38 @@ export interface Plan {
   readonly pipelineEnv: Env;
   /** What the build step runs before anything deploys. */
   readonly buildCommands: readonly string[];
+  /** The first wave after asset publishing: every stage's monitoring, in every environment. */
+  readonly monitoring: PlannedMonitoring;
   /** In pipeline order. */
   readonly stages: readonly PlannedStage[];
   readonly timing: ReleaseTiming;
+}
+
+/** An environment of `pipeline.config.ts`: its name, account and region. */
+export interface PlannedEnvironment extends Env {
+  readonly name: string;
+}
+
+/** The pipeline stage that deploys the monitoring stacks before any stage. */
+export interface PlannedMonitoring {
+  /** Its CodePipeline stage. */
+  readonly pipelineStage: string;
+  /** One per environment of every stage, in pipeline order; all deploy in parallel. */
+  readonly stacks: readonly PlannedMonitoringStack[];
+}
+
+/** A stage's monitoring stack in one environment. */
+export interface PlannedMonitoringStack {
+  readonly stage: string;
+  readonly environment: PlannedEnvironment;
+  readonly stackName: string;
+  /** Its notification topic. */
+  readonly topic: string;
+  /** `<prefix>-health`: any fleet alarm of the stage; what the stage conditions watch. */
+  readonly healthAlarm: string;
+  /** One per service, on its `live` alias. */
+  readonly fleetAlarms: number;
+  readonly dashboard: string;
 }
 
 export interface PlannedStrategy {
@@ -31,27 +82,81 @@ export interface PlannedStrategy {
 
 export interface PlannedStage {
   readonly name: string;
-  readonly env: Env;
+  /** `<pipelineName>-<stage>`: the prefix of the stage's physical names. */
+  readonly prefix: string;
   /** The stage entry's strategy; a service may override it. */
   readonly strategy: PlannedStrategy;
+  /** A manual approval before the first wave. */
   readonly approval: boolean;
-  /** Synthetic checks the smoke tests after the stage run; undefined without smoke tests. */
-  readonly smokeTestChecks?: number;
+  /** The first wave starts only inside it. */
+  readonly deploymentWindow?: DeploymentWindowModel;
+  /** A wave does not start while the health alarm of one of its environments fires. */
+  readonly blockWhileAlarming: boolean;
+  /** Minutes each wave is watched after it reaches 100%; 0: no bake. */
+  readonly bakeMinutes: number;
+  /** The alarm the stage conditions watch, in each environment: `<prefix>-health`. */
+  readonly healthAlarm: string;
+  /** Every environment of the stage, in wave order. */
+  readonly environments: readonly PlannedEnvironment[];
+  /** In order: each deploys in a CodePipeline stage of its own, after the one before. */
+  readonly waves: readonly PlannedWave[];
   readonly services: readonly PlannedService[];
   /** The longest traffic shift of the stage's services, which deploy in parallel. */
   readonly shiftMinutes: number;
+  /** How to operate a release of the stage. */
+  readonly ops: StageOps;
+}
+
+/** A rule of a stage condition that watches the stage's health alarm in one environment. */
+export interface PlannedAlarmRule {
+  readonly alarm: string;
+  readonly environment: PlannedEnvironment;
+}
+
+/** One wave of a stage: its environments deploy in parallel, in one CodePipeline stage. */
+export interface PlannedWave {
+  /** 1-based. */
+  readonly index: number;
+  /** The CodePipeline stage that deploys it. */
+  readonly pipelineStage: string;
+  readonly environments: readonly PlannedEnvironment[];
+  /**
+   * The entry condition (result FAIL): the deployment window (first wave only), then one alarm
+   * rule per environment when the stage blocks while alarming. Undefined: none.
+   */
+  readonly entry?: {
+    readonly window?: DeploymentWindowModel;
+    readonly alarms: readonly PlannedAlarmRule[];
+  };
+  /** The manual approval action inside the pipeline stage, before anything deploys. */
+  readonly approval?: string;
+  /** The smoke-test step after the wave deployed. */
+  readonly smokeTest?: {
+    readonly step: string;
+    /** The targets file in the cloud assembly. */
+    readonly targets: string;
+    /** Checks it runs: every service's, in every environment of the wave. */
+    readonly checks: number;
+  };
+  /**
+   * The bake: a success condition (result ROLLBACK) watching each environment's health alarm
+   * for `minutes` after the wave reached 100%. Undefined: no bake.
+   */
+  readonly bake?: { readonly minutes: number; readonly alarms: readonly PlannedAlarmRule[] };
 }
 
 export interface PlannedService {
   readonly name: string;
   readonly strategy: PlannedStrategy;
   readonly alarms: AlarmThresholds;
+  readonly canary: CanaryJudgement;
+  /** What a release is judged on: the release alarms, the evidence, the fleet alarm. */
+  readonly judgement: ReleaseJudgement;
   /** Synthetic checks each hook runs. */
   readonly checks: number;
+  /** The VPC Lattice service in front of the `live` alias, when the service has one. */
+  readonly frontDoor?: string;
 }
-
-/** What each traffic hook invokes with the service's synthetic checks. */
-export const HOOKS_TEXT = `pre-traffic: new version; post-traffic: ${LIVE_ALIAS} alias`;
 
 export function buildPlan(model: AppModel): Plan {
   return {
@@ -59,27 +164,92 @@ export function buildPlan(model: AppModel): Plan {
     source: { repository: model.source.repository, branch: model.source.branch },
     pipelineEnv: model.pipelineEnv,
     buildCommands: Object.values(buildCommands(toolVersions().cfnLint)).flat(),
-    stages: model.stages.map((stage) => {
-      const services = stage.services.map((service) => ({
-        name: service.name,
-        strategy: planStrategy(service.strategy),
-        alarms: service.alarms,
-        checks: service.checks.length,
-      }));
-      return {
-        name: stage.name,
-        env: stageEnvironments(stage)[0],
-        strategy: planStrategy(stage.strategy),
-        approval: stage.requiresApproval,
-        smokeTestChecks: stage.smokeTests
-          ? services.reduce((total, s) => total + s.checks, 0)
-          : undefined,
-        services,
-        shiftMinutes: longestShift(stage).minutes,
-      };
-    }),
+    monitoring: {
+      pipelineStage: MONITORING_WAVE,
+      stacks: model.stages.flatMap((stage) =>
+        stageEnvironments(stage).map((env) => ({
+          stage: stage.name,
+          environment: environment(env),
+          stackName: monitoringStackName(stage.prefix),
+          topic: stageTopicName(stage.prefix),
+          healthAlarm: stageHealthAlarmName(stage.prefix),
+          fleetAlarms: stage.services.length,
+          dashboard: overviewDashboardName(stage.prefix),
+        })),
+      ),
+    },
+    stages: model.stages.map(planStage),
     timing: releaseTiming(model.stages),
   };
+}
+
+function planStage(stage: StageModel): PlannedStage {
+  const services = stage.services.map((service) => ({
+    name: service.name,
+    strategy: planStrategy(service.strategy),
+    alarms: service.alarms,
+    canary: service.canary,
+    judgement: releaseJudgement(stage.prefix, service),
+    checks: service.checks.length,
+    ...(service.lattice && { frontDoor: latticeServiceName(stage.prefix, service.name) }),
+  }));
+  const waves = stage.waves.map((wave) => planWave(stage, wave));
+  return {
+    name: stage.name,
+    prefix: stage.prefix,
+    strategy: planStrategy(stage.strategy),
+    approval: stage.requiresApproval,
+    ...(stage.deploymentWindow && { deploymentWindow: stage.deploymentWindow }),
+    blockWhileAlarming: stage.blockWhileAlarming,
+    bakeMinutes: stage.bakeMinutes,
+    healthAlarm: stageHealthAlarmName(stage.prefix),
+    environments: stageEnvironments(stage).map(environment),
+    waves,
+    services,
+    shiftMinutes: longestShift(stage).minutes,
+    ops: stageOps({
+      name: stage.name,
+      waves: stage.waves,
+      services: stage.services,
+      hasEntryCondition: waves.some((w) => w.entry !== undefined),
+    }),
+  };
+}
+
+/** The steps and conditions of one wave, as `PipelineStack` and `waveConditions` build them. */
+function planWave(stage: StageModel, wave: WaveModel): PlannedWave {
+  const environments = wave.environments.map(environment);
+  const rules = environments.map((env) => ({
+    alarm: stageHealthAlarmName(stage.prefix),
+    environment: env,
+  }));
+  const window = wave.index === 1 ? stage.deploymentWindow : undefined;
+  const entryAlarms = stage.blockWhileAlarming ? rules : [];
+  const checks = stage.services.reduce((total, s) => total + s.checks.length, 0);
+  return {
+    index: wave.index,
+    pipelineStage: pipelineStageName(stage, wave),
+    environments,
+    ...((window || entryAlarms.length > 0) && {
+      entry: { ...(window && { window }), alarms: entryAlarms },
+    }),
+    ...(stage.requiresApproval && wave.index === 1 && { approval: `Approve-${stage.name}` }),
+    ...(stage.smokeTests && {
+      smokeTest: {
+        step:
+          stage.waves.length === 1
+            ? `SmokeTest-${stage.name}`
+            : `SmokeTest-${stage.name}-wave${wave.index}`,
+        targets: smokeTargetsPath(stage.name, wave.index),
+        checks: checks * environments.length,
+      },
+    }),
+    ...(stage.bakeMinutes > 0 && { bake: { minutes: stage.bakeMinutes, alarms: rules } }),
+  };
+}
+
+function environment(env: EnvironmentModel): PlannedEnvironment {
+  return { name: env.name, account: env.account, region: env.region };
 }
 
 function planStrategy(strategy: DeploymentStrategy): PlannedStrategy {
@@ -87,25 +257,6 @@ function planStrategy(strategy: DeploymentStrategy): PlannedStrategy {
     label: strategyLabel(strategy),
     codeDeploy: codeDeployConfig(strategy),
     shiftMinutes: strategyMinutes(strategy),
-  };
-}
-
-/**
- * The latency alarm fires on this many breaching minutes out of the last few (set in
- * `CanaryService`; the plan-versus-synth test keeps the two equal).
- */
-export const LATENCY_ALARM_WINDOW = { datapoints: 2, minutes: 3 } as const;
-
-/** `errors ≥ 1/min`, `p99 > 1000 ms (2 of 3 min)`, `throttles ≥ 1/min`, as the alarms compare. */
-export function describeAlarms(alarms: AlarmThresholds): {
-  readonly errors: string;
-  readonly latency: string;
-  readonly throttles: string;
-} {
-  return {
-    errors: `error rate > ${alarms.errorRatePercent}% (from ${alarms.minInvocationsPerMinute} invocations/min)`,
-    latency: `p99 > ${alarms.p99LatencyMs} ms (${LATENCY_ALARM_WINDOW.datapoints} of ${LATENCY_ALARM_WINDOW.minutes} min)`,
-    throttles: `throttles ≥ ${alarms.maxThrottles}/min`,
   };
 }
 
@@ -117,4 +268,9 @@ export function checksText(count: number): string {
 /** `CANARY_10PERCENT_10MINUTES (CodeDeployDefault.LambdaCanary10Percent10Minutes)`. */
 export function describeStrategy(strategy: PlannedStrategy): string {
   return `${strategy.label} (${describeCodeDeployConfig(strategy.codeDeploy)})`;
+}
+
+/** `prod-eu (333333333333 / eu-west-1)`. */
+export function describeEnvironment(env: PlannedEnvironment): string {
+  return `${env.name} (${env.account} / ${env.region})`;
 }

@@ -6,7 +6,7 @@ import { ConfigError } from '../../lib/config/config-error';
 import { loadApp } from '../../lib/config/load';
 import type { AppModel } from '../../lib/config/model';
 import { EXIT, main } from '../../lib/plan/cli';
-import { buildPlan } from '../../lib/plan/plan';
+import { buildPlan, describeEnvironment } from '../../lib/plan/plan';
 import { stressModel } from '../lib/plan/model-fixture';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -28,25 +28,39 @@ function runMain(argv: string[], root: string, load: () => AppModel = stressMode
 describe('npm run plan (child process)', () => {
   jest.setTimeout(60_000);
 
-  test('prints every stage, strategy, approval and service of the real configuration', () => {
+  test('prints the Monitoring wave, every stage, wave, environment and service of the real configuration', () => {
     const result = spawnSync('npm', ['run', '--silent', 'plan'], { cwd: ROOT, encoding: 'utf8' });
     expect(result.status).toBe(0);
     const plan = buildPlan(loadApp(ROOT));
+    for (const m of plan.monitoring.stacks) {
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^ {2}${m.stage} +${describeEnvironment(m.environment).replace(/[()]/g, '\\$&')} +${m.stackName} +health alarm ${m.healthAlarm}, `,
+          'm',
+        ),
+      );
+    }
     plan.stages.forEach((stage, index) => {
-      const heading = `Stage ${index + 1} of ${plan.stages.length}: ${stage.name} (${stage.env.account} / ${stage.env.region})`;
+      const waves = stage.waves.length === 1 ? '' : `, ${stage.waves.length} waves`;
+      const heading = `Stage ${index + 1} of ${plan.stages.length}: ${stage.name}${waves}\n`;
+      expect(result.stdout).toContain(heading);
       const block = result.stdout.slice(result.stdout.indexOf(heading)).split('\n\n')[0];
-      expect(block).toContain(heading);
       expect(block).toMatch(new RegExp(`^ {2}strategy +${stage.strategy.label} `, 'm'));
       expect(block).toMatch(
-        stage.approval
-          ? /^ {2}approval +manual approval before this stage$/m
-          : /^ {2}approval +none before this stage$/m,
+        stage.approval ? /^ {2}approval +manual approval before wave 1$/m : /^ {2}approval +none$/m,
       );
-      for (const service of stage.services) {
-        expect(block).toMatch(new RegExp(`^ {2}service ${service.name}$`, 'm'));
+      for (const wave of stage.waves) {
+        expect(block).toContain(
+          `wave ${wave.index}`.padEnd(16) +
+            `pipeline stage ${wave.pipelineStage}: ${wave.environments.map(describeEnvironment).join(', ')}`,
+        );
       }
+      for (const service of stage.services) {
+        expect(block).toMatch(new RegExp(`^ {4}(.*, )?${service.name}(,.*)?$`, 'm'));
+      }
+      expect(block).toContain(`roll back       ${stage.ops.rollback.join(', then ')}`);
     });
-    expect(result.stdout).toMatch(/^Release time, push to \w+ \(estimate/m);
+    expect(result.stdout).toMatch(/^Release time, push to the end of \S+ \(estimate/m);
     expect(result.stdout).toMatch(/^ {2}total: ~\d+ min \(estimate; /m);
   });
 });
@@ -59,20 +73,52 @@ describe('plan main()', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  test('prints stages, strategies, approvals, smoke tests, services, alarms and hooks', () => {
+  test('prints the Monitoring wave, the waves step by step, what a release is judged on, and how to operate it', () => {
     const { code, stdout } = runMain([], root);
     expect(code).toBe(EXIT.ok);
-    expect(stdout).toContain('Stage 2 of 3: staging (444444444444 / eu-west-1)');
-    expect(stdout).toMatch(/^ {2}strategy +CANARY_25PERCENT_5MINUTES \(custom: 25% for 5 min/m);
-    expect(stdout).toMatch(/^ {2}smoke tests +after this stage: 4 synthetic checks$/m);
-    expect(stdout).toMatch(/^ {2}service order-history$/m);
     expect(stdout).toMatch(
-      /^ {4}alarms +error rate > 5% \(from 20 invocations\/min\), p99 > 2500 ms \(2 of 3 min\), throttles ≥ 10\/min$/m,
+      /^Monitoring: every stage's monitoring stack in every environment, in parallel, before any stage$/m,
     );
-    expect(stdout).toMatch(/^ {4}hooks +pre-traffic: new version; post-traffic: live alias$/m);
-    expect(stdout).toMatch(/^ {4}checks +1 synthetic check$/m);
-    expect(stdout).toMatch(/^ {2}staging: manual approval +not counted +human time$/m);
-    expect(stdout).toMatch(/manual approvals before staging, prod \(human time, not counted\)$/m);
+    expect(stdout).toMatch(
+      /^ {2}live +live-ap \(666666666666 \/ ap-southeast-2\) +fixture-pipeline-live-Monitoring +health alarm fixture-pipeline-live-health, 2 fleet alarms$/m,
+    );
+    expect(stdout).toContain('Stage 2 of 2: live, 2 waves');
+    expect(stdout).toMatch(/^ {2}strategy +CANARY_25PERCENT_5MINUTES \(custom: 25% for 5 min/m);
+    expect(stdout).toMatch(/^ {2}window +\* 0-59 9-16 \? \* MON-FRI \(Europe\/Berlin\)$/m);
+    expect(stdout).toMatch(
+      /^ {2}wave 2 +pipeline stage live-wave2: live-us \(555555555555 \/ us-east-1\), live-ap \(666666666666 \/ ap-southeast-2\)$/m,
+    );
+    expect(stdout).toMatch(/^ {4}approval +Approve-live: a person promotes the release$/m);
+    expect(stdout).toMatch(
+      /^ {4}smoke test +SmokeTest-live-wave2: 6 synthetic checks through the live aliases \(targets smoke\/live-wave2\.json/m,
+    );
+    expect(stdout).toMatch(
+      /^ {4}bake +20 min after 100%, watching fixture-pipeline-live-health in live-us and live-ap: an alarm rolls the wave back \(success condition, result ROLLBACK\)$/m,
+    );
+    expect(stdout).toMatch(/^ {4}order-history$/m);
+    expect(stdout).toMatch(
+      /^ {6}judged on +error rate > 5% \(minutes of ≥ 20 invocations\); p99 > 2500 ms \(2 of 3 min\); throttles ≥ 10\/min$/m,
+    );
+    expect(stdout).toMatch(
+      /; error rate > the old version's \+ 2 points \(minutes where both have ≥ 5 invocations\)$/m,
+    );
+    expect(stdout).toMatch(
+      /^ {6}evidence +≥ 40 invocations of the new version, else the post-traffic hook fails the release$/m,
+    );
+    expect(stdout).toMatch(
+      /^ {6}hooks +pre-traffic: 1 synthetic check on the new version; post-traffic: the same through the live alias$/m,
+    );
+    expect(stdout).toMatch(
+      /^ {2}front doors +VPC Lattice service, HTTPS to the live alias: fixture-pipeline-live-order-history$/m,
+    );
+    expect(stdout).toMatch(/^ {2}override +npm run ops -- override --stage live /m);
+    expect(stdout).toMatch(
+      /^ {2}stop a canary +npm run ops -- stop --stage live --service <service>$/m,
+    );
+    expect(stdout).toMatch(/^ {2}live-wave1: manual approval +not counted +human time$/m);
+    expect(stdout).toMatch(
+      /manual approval before live \(human time\) \+ waiting for the deployment window of live, not counted$/m,
+    );
     // Printing alone writes nothing, and says the page is missing.
     expect(fs.existsSync(doc())).toBe(false);
     expect(stdout).toMatch(/docs\/pipeline\.md is out of date\. Fix: npm run plan -- --write$/);

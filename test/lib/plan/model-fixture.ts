@@ -2,6 +2,7 @@ import type { AppModel, ServiceModel, StageModel } from '../../../lib/config/mod
 import { Strategy, type DeploymentStrategy } from '../../../lib/config/strategy';
 import {
   appModel as buildAppModel,
+  environmentModel,
   serviceModel,
   stageModel,
   type StageOptions,
@@ -12,21 +13,16 @@ export function service(
   name: string,
   strategy: DeploymentStrategy,
   checks = 2,
-  alarms: ServiceModel['alarms'] = {
-    errorRatePercent: 1,
-    minInvocationsPerMinute: 10,
-    p99LatencyMs: 800,
-    maxThrottles: 2,
-  },
+  overrides: Partial<ServiceModel> = {},
 ): ServiceModel {
   return serviceModel(name, {
-    alarms,
     strategy,
     checks: Array.from({ length: checks }, (_, i) => ({
       name: `check ${i + 1}`,
       event: {},
       expect: { statusCode: 200 },
     })),
+    ...overrides,
   });
 }
 
@@ -40,48 +36,85 @@ export function stage(
 }
 
 export function appModel(stages: readonly StageModel[], branch = 'main'): AppModel {
-  return buildAppModel(stages, { branch });
+  return buildAppModel(stages, { branch, regions: [...new Set(stages.flatMap(regionsOf))] });
 }
 
+const regionsOf = (s: StageModel) => s.waves.flatMap((w) => w.environments.map((e) => e.region));
+
+/** The regions of the fixture's waves: the first wave's one region, then the other two. */
+export const WAVE_REGIONS = [['eu-west-1'], ['us-east-1', 'ap-southeast-2']] as const;
+
+/** The deployment window of the fixture's last stage. */
+export const WINDOW = { cron: '* 0-59 9-16 ? * MON-FRI', timeZone: 'Europe/Berlin' } as const;
+
 /**
- * What the real configuration does not have (yet): three stages, hyphenated service names,
- * custom canary and linear strategies, a per-service override, a branch with characters that
- * Markdown and Mermaid treat specially.
+ * What the sample configuration does not have (yet), with names, accounts and regions of its
+ * own: a last stage in two waves over three regions and two accounts (one region, then two in
+ * parallel), a deployment window, the alarm blocker and a bake; custom canary and linear
+ * strategies with a per-service override; a service with a VPC Lattice front door and one
+ * without; the baseline comparison on for one service and off for the other; a minimum of
+ * invocations that fails, one that generates traffic, and none; hyphenated service names; and
+ * a branch with characters that Markdown and Mermaid treat specially.
  */
-export function stressModel(): AppModel {
+export function stressModel(branch = 'release/2.0|"hotfix" #1 <b>'): AppModel {
   const canary = Strategy.canary(25, 5);
+  const judged = (
+    minInvocations: number,
+    onQuiet: 'fail' | 'generate-traffic',
+    baselineMarginPercent?: number,
+  ) => ({
+    minInvocations,
+    onQuiet,
+    ...(baselineMarginPercent !== undefined && { baselineMarginPercent }),
+  });
   return appModel(
     [
       stage(
-        'dev',
+        'qa',
         Strategy.allAtOnce(),
         [
-          service('order-history', Strategy.allAtOnce(), 3),
-          service('payments', Strategy.allAtOnce(), 1),
+          service('order-history', Strategy.allAtOnce(), 3, {
+            lattice: true,
+            canary: judged(0, 'fail'),
+          }),
+          service('payments', Strategy.allAtOnce(), 1, { canary: judged(0, 'fail') }),
         ],
-        { smokeTests: true },
+        { account: '444444444444', region: WAVE_REGIONS[0][0] },
       ),
       stage(
-        'staging',
+        'live',
         canary,
-        [service('order-history', canary), service('payments', Strategy.linear(20, 3))],
-        { requiresApproval: true, smokeTests: true },
-      ),
-      stage(
-        'prod',
-        Strategy.predefined('LINEAR_10PERCENT_EVERY_10MINUTES'),
         [
-          service('order-history', Strategy.predefined('LINEAR_10PERCENT_EVERY_10MINUTES')),
-          service('payments', Strategy.predefined('CANARY_10PERCENT_30MINUTES'), 1, {
-            errorRatePercent: 5,
-            minInvocationsPerMinute: 20,
-            p99LatencyMs: 2500,
-            maxThrottles: 10,
+          service('order-history', Strategy.linear(20, 3), 2, {
+            lattice: true,
+            canary: judged(30, 'generate-traffic', 2),
+          }),
+          service('payments', canary, 1, {
+            alarms: {
+              errorRatePercent: 5,
+              minInvocationsPerMinute: 20,
+              p99LatencyMs: 2500,
+              maxThrottles: 10,
+            },
+            canary: judged(40, 'fail'),
           }),
         ],
-        { requiresApproval: true },
+        {
+          requiresApproval: true,
+          smokeTests: true,
+          bakeMinutes: 20,
+          blockWhileAlarming: true,
+          deploymentWindow: WINDOW,
+          waves: [
+            [environmentModel('live-eu', '555555555555', WAVE_REGIONS[0][0])],
+            [
+              environmentModel('live-us', '555555555555', WAVE_REGIONS[1][0]),
+              environmentModel('live-ap', '666666666666', WAVE_REGIONS[1][1]),
+            ],
+          ],
+        },
       ),
     ],
-    'release/2.0|"hotfix" #1 <b>',
+    branch,
   );
 }

@@ -1,280 +1,480 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
-import { FunctionBundles } from '../../../lib/service/function-bundles';
-import { Template } from 'aws-cdk-lib/assertions';
-import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { loadApp } from '../../../lib/config/load';
-import type { ServiceModel } from '../../../lib/config/model';
+import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import type { AppModel } from '../../../lib/config/model';
 import { Strategy } from '../../../lib/config/strategy';
+import type { SmokeTargets } from '../../../runtime/synthetic/smoke-targets';
 import type { CodeDeployConfig } from '../../../lib/plan/codedeploy';
 import {
   buildPlan,
-  LATENCY_ALARM_WINDOW,
   type Plan,
-  type PlannedService,
+  type PlannedAlarmRule,
+  type PlannedEnvironment,
+  type PlannedStage,
 } from '../../../lib/plan/plan';
-import { ServiceStack } from '../../../lib/service/service-stack';
-import { defaultApp } from '../../helpers/default-app';
-import { cdkJsonContext, ROOT } from '../../helpers/project';
+import type { PlannedReleaseAlarm } from '../../../lib/plan/release';
+import {
+  defaultApp,
+  readAssembly,
+  type AssembledApp,
+  type AssembledEnvironment,
+} from '../../helpers/default-app';
+import {
+  alarmExpression,
+  alarmMetrics,
+  deployedServices,
+  ofType,
+  resourcesOf,
+  type Resource,
+  type Resources,
+} from '../../helpers/deployed-service';
+import { synthFast } from '../../helpers/synth';
+import { appModel, service, stage, stressModel } from './model-fixture';
 
 /**
  * The plan (what `npm run plan` prints and docs/pipeline.md shows) against what the app
- * synthesizes: the same stages in the same order, approvals and smoke tests where planned, and
- * per stage the same services with the same CodeDeploy configs, alarms and hooks.
+ * synthesizes, for the project's own configuration (whatever it holds) and for a fixture with a
+ * stage in waves over three regions, a deployment window, the alarm blocker, a bake, custom
+ * strategies, a Lattice front door and the baseline comparison on and off: the pipeline stages
+ * in order (the Monitoring wave, then every wave of every stage), approvals, smoke tests, the
+ * stage conditions, and per service in every environment the CodeDeploy config, the release
+ * alarms, the fleet alarm, the hooks and the front door.
  */
 
-/** A template's `Resources`, typed as loosely as `Template.findResources()` returns them. */
-type Resources = ReturnType<Template['findResources']>;
-
+interface Action {
+  Name: string;
+  ActionTypeId: { Category: string; Provider: string };
+  RunOrder: number;
+  Region?: string;
+  Configuration?: { StackName?: string; TemplatePath?: string; ProjectName?: { Ref: string } };
+}
+interface Rule {
+  RuleTypeId: { Provider: string };
+  Configuration: Record<string, string>;
+  Region?: string;
+  RoleArn?: string;
+}
+interface Conditions {
+  Conditions: { Result: string; Rules: Rule[] }[];
+}
 interface PipelineStage {
   Name: string;
-  Actions: {
-    Name: string;
-    ActionTypeId: { Category: string; Provider: string };
-    RunOrder: number;
-    Configuration?: { ActionMode?: string; StackName?: string };
-  }[];
+  Actions: Action[];
+  BeforeEntry?: Conditions;
+  OnSuccess?: Conditions;
 }
 
-/** A service as one stage stack's template deploys it, in the plan's terms. */
-interface Deployed {
-  readonly name: string;
-  readonly codeDeploy: CodeDeployConfig;
-  readonly alarms: Record<string, unknown>;
-  /** Synthetic checks the pre- and the post-traffic hook run. */
-  readonly hookChecks: readonly [number, number];
+/** A synthesized app, read back, with the plan of its model. */
+interface Subject {
+  readonly plan: Plan;
+  readonly app: AssembledApp;
+  readonly stages: readonly PipelineStage[];
+  readonly pipelineResources: Resources;
+  /** Whether the functions carry the real bundles (with the hooks' checks.json). */
+  readonly realBundles: boolean;
 }
 
-const byName = <T extends { name: string }>(items: readonly T[]) =>
-  [...items].sort((a, b) => a.name.localeCompare(b.name));
-
-/** The synthetic checks a hook function's bundle carries (`checks.json` in its asset). */
-function bundledChecks(fn: Resources[string], assemblyDir: string) {
-  const key = String(fn.Properties.Code.S3Key);
-  const asset = path.join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`, 'checks.json');
-  return (JSON.parse(fs.readFileSync(asset, 'utf8')) as unknown[]).length;
-}
-
-/** Reads every CodeDeploy deployment group of a template back into the plan's terms. */
-function deployedServices(resources: Resources, prefix: string, assemblyDir: string): Deployed[] {
-  const ref = (value: { Ref: string }) => resources[value.Ref];
-  return Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::CodeDeploy::DeploymentGroup')
-    .map(([id, group]) => {
-      const props = group.Properties;
-      const configName = props.DeploymentConfigName;
-      const codeDeploy: CodeDeployConfig =
-        typeof configName === 'string'
-          ? { name: configName }
-          : { trafficRouting: ref(configName).Properties.TrafficRoutingConfig };
-      const alarms = Object.fromEntries(
-        props.AlarmConfiguration.Alarms.map((a: { Name: { Ref: string } }) => {
-          const p = ref(a.Name).Properties;
-          return [
-            p.MetricName ?? 'ErrorRate',
-            {
-              threshold: p.Threshold,
-              operator: p.ComparisonOperator,
-              statistic: p.Statistic ?? p.ExtendedStatistic,
-              evaluationPeriods: p.EvaluationPeriods,
-              datapointsToAlarm: p.DatapointsToAlarm,
-            },
-          ];
-        }),
-      );
-      const alias = Object.values(resources).find(
-        (r) =>
-          r.Type === 'AWS::Lambda::Alias' &&
-          r.UpdatePolicy?.CodeDeployLambdaAliasUpdate?.DeploymentGroupName?.Ref === id,
-      )!;
-      const update = alias.UpdatePolicy.CodeDeployLambdaAliasUpdate;
-      const checks = (hook: { Ref: string }) => bundledChecks(ref(hook), assemblyDir);
-      return {
-        name: String(props.DeploymentGroupName).replace(`${prefix}-`, ''),
-        codeDeploy,
-        alarms,
-        hookChecks: [
-          checks(update.BeforeAllowTrafficHook),
-          checks(update.AfterAllowTrafficHook),
-        ] as const,
-      };
-    });
-}
-
-/** What the plan says the template of a service must hold. */
-function planned(service: PlannedService): Deployed {
-  const sum = (threshold: number) => ({
-    threshold,
-    operator: 'GreaterThanOrEqualToThreshold',
-    statistic: 'Sum',
-    evaluationPeriods: 1,
-    datapointsToAlarm: undefined,
-  });
+function subjectOf(app: AssembledApp, realBundles: boolean): Subject {
+  const pipelineResources = app.pipelineStack.template.Resources as Resources;
+  const [[, pipeline]] = ofType(pipelineResources, 'AWS::CodePipeline::Pipeline');
   return {
-    name: service.name,
-    codeDeploy: service.strategy.codeDeploy,
-    alarms: {
-      ErrorRate: {
-        threshold: service.alarms.errorRatePercent,
-        operator: 'GreaterThanThreshold',
-        statistic: undefined,
-        evaluationPeriods: 1,
-        datapointsToAlarm: undefined,
-      },
-      Duration: {
-        threshold: service.alarms.p99LatencyMs,
-        operator: 'GreaterThanThreshold',
-        statistic: 'p99',
-        evaluationPeriods: LATENCY_ALARM_WINDOW.minutes,
-        datapointsToAlarm: LATENCY_ALARM_WINDOW.datapoints,
-      },
-      Throttles: sum(service.alarms.maxThrottles),
-    },
-    hookChecks: [service.checks, service.checks],
+    plan: buildPlan(app.model),
+    app,
+    stages: pipeline.Properties.Stages,
+    pipelineResources,
+    realBundles,
   };
 }
 
-describe('the plan matches the synthesized pipeline', () => {
-  let plan: Plan;
-  let stages: PipelineStage[];
-  let projects: Resources;
-  let stacks: Map<string, { resources: Resources; account: string; region: string }>;
-  let assemblyDir: string;
-  let prefixOf: (stage: string) => string;
+/** Synthesizes a model with inline code (fast, no gate) and reads it back. */
+function synthesized(model: AppModel): Subject {
+  return subjectOf(readAssembly(model, synthFast(model).outdir), false);
+}
 
+const SUBJECTS: [string, () => Subject][] = [
+  ["the project's configuration", () => subjectOf(defaultApp(), true)],
+  ['a fixture in waves over three regions (inline code)', () => synthesized(stressModel())],
+  [
+    'the smallest configuration: one stage, one environment, one service (inline code)',
+    () =>
+      synthesized(
+        appModel([stage('solo', Strategy.allAtOnce(), [service('only', Strategy.allAtOnce())])]),
+      ),
+  ],
+];
+
+const deploysOf = (stage: PipelineStage) =>
+  stage.Actions.filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
+
+/** `Synth_Output::assembly-<stage>/<template>`: the stack artifact a deploy action deploys. */
+const templatePath = (stack: CloudFormationStackArtifact) =>
+  `${path.basename(stack.assembly.directory)}/${stack.templateFile}`;
+
+const envOf = (stack: CloudFormationStackArtifact) => ({
+  account: stack.environment.account,
+  region: stack.environment.region,
+});
+
+const accountOf = (roleArn: unknown) => /:iam::(\d{12}):role\//.exec(JSON.stringify(roleArn))?.[1];
+
+const OPERATORS: Record<PlannedReleaseAlarm['operator'], string> = {
+  '>': 'GreaterThanThreshold',
+  '≥': 'GreaterThanOrEqualToThreshold',
+};
+
+/** A release alarm as the template declares it, in the plan's terms. */
+function alarmAsPlanned(alarm: Resource, planned: PlannedReleaseAlarm) {
+  const p = alarm.Properties;
+  return {
+    name: p.AlarmName,
+    threshold: p.Threshold,
+    operator: p.ComparisonOperator,
+    datapoints: p.DatapointsToAlarm ?? p.EvaluationPeriods,
+    minutes: p.EvaluationPeriods,
+    minInvocations:
+      planned.minInvocationsPerMinute === undefined
+        ? undefined
+        : alarmExpression(alarm)?.includes(`>= ${planned.minInvocationsPerMinute}`),
+    watches: watches(alarm),
+  };
+}
+
+/** Whether an alarm's metrics are the new version's (`ExecutedVersion`), the alias's, or both. */
+function watches(alarm: Resource): string {
+  const scoped = alarmMetrics(alarm).map((m) =>
+    m.Dimensions.some((d) => d.Name === 'ExecutedVersion'),
+  );
+  if (scoped.every(Boolean)) return 'the new version';
+  return scoped.some(Boolean) ? 'the new version and the alias' : 'the alias';
+}
+
+function planAsTemplate(planned: PlannedReleaseAlarm) {
+  return {
+    name: planned.name,
+    threshold: planned.threshold,
+    operator: OPERATORS[planned.operator],
+    datapoints: planned.datapoints,
+    minutes: planned.minutes,
+    minInvocations: planned.minInvocationsPerMinute === undefined ? undefined : true,
+    // The baseline comparison reads the whole alias too: the old version's traffic is the
+    // alias's minus the new version's. Every other release alarm reads the new version alone.
+    watches:
+      planned.kind === 'canary-vs-baseline' ? 'the new version and the alias' : 'the new version',
+  };
+}
+
+/** An alarm rule of a stage condition, in the plan's terms. */
+function ruleAsPlanned(rule: Rule) {
+  return {
+    provider: rule.RuleTypeId.Provider,
+    alarm: rule.Configuration.AlarmName,
+    states: rule.Configuration.AlarmStates,
+    region: rule.Region,
+    account: accountOf(rule.RoleArn),
+    waitTime: rule.Configuration.WaitTime,
+  };
+}
+
+function plannedRule(rule: PlannedAlarmRule, waitMinutes?: number) {
+  return {
+    provider: 'CloudWatchAlarm',
+    alarm: rule.alarm,
+    states: 'ALARM',
+    region: rule.environment.region,
+    account: rule.environment.account,
+    waitTime: waitMinutes === undefined ? undefined : String(waitMinutes),
+  };
+}
+
+/** The synthetic checks a hook function's bundle carries (`checks.json` in its asset). */
+function bundledChecks(fn: Resource, outdir: string): number {
+  const key = String(fn.Properties.Code.S3Key);
+  const asset = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`, 'checks.json');
+  return (JSON.parse(fs.readFileSync(asset, 'utf8')) as unknown[]).length;
+}
+
+describe.each(SUBJECTS)('the plan matches the synthesized pipeline: %s', (_, load) => {
+  let s: Subject;
   beforeAll(() => {
-    const s = defaultApp();
-    assemblyDir = s.outdir;
-    prefixOf = (name) => s.model.stages.find((st) => st.name === name)!.prefix;
-    plan = buildPlan(s.model);
-    const template = Template.fromJSON(s.pipelineStack.template);
-    const pipeline = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0];
-    projects = template.findResources('AWS::CodeBuild::Project');
-    stages = pipeline.Properties.Stages;
-    stacks = new Map(
-      new CloudAssembly(s.outdir).stacksRecursively.map((stack) => [
-        stack.stackName,
-        {
-          resources: stack.template.Resources,
-          account: stack.environment.account,
-          region: stack.environment.region,
-        },
-      ]),
+    s = load();
+  }, 180_000);
+
+  const stageNamed = (name: string) => {
+    const found = s.stages.find((st) => st.Name === name);
+    if (!found) throw new Error(`no pipeline stage ${name} in ${s.stages.map((st) => st.Name)}`);
+    return found;
+  };
+  const waves = () =>
+    s.plan.stages.flatMap((stage) => stage.waves.map((wave) => ({ stage, wave })));
+  const environmentsOf = (stage: PlannedStage, envs: readonly PlannedEnvironment[]) =>
+    envs.map((env) =>
+      s.app.environments.find(
+        (e) => e.stage.name === stage.name && e.environment.name === env.name,
+      )!,
     );
-  });
+  /** Every environment of every stage, read from the assembly, with its planned stage. */
+  const deployed = () =>
+    s.plan.stages.flatMap((stage) =>
+      environmentsOf(stage, stage.environments).map((assembled) => ({ stage, assembled })),
+    );
+  const resourcesIn = (assembled: AssembledEnvironment) => assembled.serviceStacks.map(resourcesOf);
 
-  const stageNamed = (name: string) => stages.find((st) => st.Name === name)!;
-  const deployActions = (stage: PipelineStage) =>
-    stage.Actions.filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
-
-  test('source, build, self-mutation and asset publishing come first, as the diagram draws', () => {
-    expect(stages.slice(0, 4).map((st) => st.Name)).toEqual([
+  test('source, build, self-mutation and assets come first, then Monitoring, then every wave in order', () => {
+    const names = s.stages.map((st) => st.Name);
+    const assets = names.includes('Assets') ? ['Assets'] : [];
+    if (s.realBundles) expect(assets).toEqual(['Assets']);
+    expect(names).toEqual([
       'Source',
       'Build',
       'UpdatePipeline',
-      'Assets',
+      ...assets,
+      s.plan.monitoring.pipelineStage,
+      ...waves().map(({ wave }) => wave.pipelineStage),
     ]);
-    const build = Object.values(projects).find((p) =>
-      String(p.Properties.Source.BuildSpec).includes('cdk synth'),
-    )!;
+    const build = ofType(s.pipelineResources, 'AWS::CodeBuild::Project')
+      .map(([, p]) => p)
+      .find((p) => String(p.Properties.Source.BuildSpec).includes('cdk synth'))!;
     const spec = JSON.parse(build.Properties.Source.BuildSpec);
     expect([...spec.phases.install.commands, ...spec.phases.build.commands]).toEqual(
-      plan.buildCommands,
+      s.plan.buildCommands,
     );
   });
 
-  test('then the planned stages, in the planned order', () => {
-    expect(stages.slice(4).map((st) => st.Name)).toEqual(plan.stages.map((st) => st.name));
+  test('the Monitoring wave deploys every planned monitoring stack to its environment', () => {
+    const monitoring = stageNamed(s.plan.monitoring.pipelineStage);
+    const byPath = new Map(
+      s.app.environments.map((e) => [templatePath(e.monitoringStack), e.monitoringStack]),
+    );
+    const actual = deploysOf(monitoring).map((a) => {
+      const stack = byPath.get(a.Configuration!.TemplatePath!.split('::')[1])!;
+      return { stackName: a.Configuration!.StackName, ...envOf(stack) };
+    });
+    const planned = s.plan.monitoring.stacks.map((m) => ({
+      stackName: m.stackName,
+      account: m.environment.account,
+      region: m.environment.region,
+    }));
+    expect(actual).toHaveLength(planned.length);
+    expect(actual).toEqual(expect.arrayContaining(planned));
+    expect(monitoring.BeforeEntry).toBeUndefined();
+    expect(monitoring.OnSuccess).toBeUndefined();
   });
 
-  test('an approval precedes exactly the stages the plan says, before anything deploys', () => {
-    for (const planned of plan.stages) {
-      const stage = stageNamed(planned.name);
+  test('each monitoring stack holds the planned health alarm and every fleet alarm', () => {
+    for (const { stage, assembled } of deployed()) {
+      const resources = resourcesOf(assembled.monitoringStack);
+      const composite = ofType(resources, 'AWS::CloudWatch::CompositeAlarm').map(
+        ([, a]) => a.Properties.AlarmName,
+      );
+      expect(composite).toContain(stage.healthAlarm);
+      const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(
+        ([, a]) => a.Properties.AlarmName,
+      );
+      expect(alarms.sort()).toEqual(stage.services.map((sv) => sv.judgement.fleetAlarm).sort());
+    }
+  });
+
+  test('each wave deploys exactly the stacks of its planned environments', () => {
+    for (const { stage, wave } of waves()) {
+      const assembled = environmentsOf(stage, wave.environments);
+      const byPath = new Map(
+        assembled.flatMap((e) => e.serviceStacks.map((st) => [templatePath(st), st] as const)),
+      );
+      const actions = deploysOf(stageNamed(wave.pipelineStage));
+      const stacks = actions.map((a) => byPath.get(a.Configuration!.TemplatePath!.split('::')[1]));
+      expect({ wave: wave.pipelineStage, missing: stacks.filter((st) => !st).length }).toEqual({
+        wave: wave.pipelineStage,
+        missing: 0,
+      });
+      expect(stacks).toHaveLength(byPath.size);
+      const environments = new Set(stacks.map((st) => JSON.stringify(envOf(st!))));
+      expect([...environments].sort()).toEqual(
+        wave.environments
+          .map((e) => JSON.stringify({ account: e.account, region: e.region }))
+          .sort(),
+      );
+    }
+  });
+
+  test('an approval opens exactly the planned waves, before anything deploys', () => {
+    for (const { wave } of waves()) {
+      const stage = stageNamed(wave.pipelineStage);
       const approvals = stage.Actions.filter((a) => a.ActionTypeId.Provider === 'Manual');
-      expect({ stage: planned.name, approvals: approvals.length }).toEqual({
-        stage: planned.name,
-        approvals: planned.approval ? 1 : 0,
+      expect({ wave: wave.pipelineStage, approvals: approvals.map((a) => a.Name) }).toEqual({
+        wave: wave.pipelineStage,
+        approvals: wave.approval ? [wave.approval] : [],
       });
       for (const approval of approvals) {
-        for (const deploy of deployActions(stage)) {
+        for (const deploy of deploysOf(stage)) {
           expect(deploy.RunOrder).toBeGreaterThan(approval.RunOrder);
         }
       }
     }
   });
 
-  test('smoke tests follow exactly the stages the plan says, after everything deployed', () => {
-    for (const planned of plan.stages) {
-      const stage = stageNamed(planned.name);
-      const smoke = stage.Actions.filter((a) => a.Name === `SmokeTest-${planned.name}`);
-      expect({ stage: planned.name, smokeTests: smoke.length }).toEqual({
-        stage: planned.name,
-        smokeTests: planned.smokeTestChecks === undefined ? 0 : 1,
+  test('a smoke test follows exactly the planned waves, after everything deployed, on the planned targets', () => {
+    for (const { stage, wave } of waves()) {
+      const pipelineStage = stageNamed(wave.pipelineStage);
+      const smoke = pipelineStage.Actions.filter((a) => a.ActionTypeId.Provider === 'CodeBuild');
+      expect({ wave: wave.pipelineStage, smoke: smoke.map((a) => a.Name) }).toEqual({
+        wave: wave.pipelineStage,
+        smoke: wave.smokeTest ? [wave.smokeTest.step] : [],
       });
-      for (const step of smoke) {
-        for (const deploy of deployActions(stage)) {
-          expect(step.RunOrder).toBeGreaterThan(deploy.RunOrder);
+      if (!wave.smokeTest) continue;
+      for (const deploy of deploysOf(pipelineStage)) {
+        expect(smoke[0].RunOrder).toBeGreaterThan(deploy.RunOrder);
+      }
+      const project = s.pipelineResources[smoke[0].Configuration!.ProjectName!.Ref];
+      expect(project.Properties.Source.BuildSpec).toContain(wave.smokeTest.targets);
+      const targets: SmokeTargets = JSON.parse(
+        fs.readFileSync(path.join(s.app.outdir, wave.smokeTest.targets), 'utf8'),
+      );
+      const checksOf = (name: string) => stage.services.find((sv) => sv.name === name)!.checks;
+      expect(targets.targets.map((t) => `${t.environment}/${t.service}`).sort()).toEqual(
+        wave.environments.flatMap((e) => stage.services.map((sv) => `${e.name}/${sv.name}`)).sort(),
+      );
+      expect(targets.targets.reduce((n, t) => n + checksOf(t.service), 0)).toBe(
+        wave.smokeTest.checks,
+      );
+    }
+  });
+
+  test('each wave has the planned entry condition: the window first, then the alarm blocker', () => {
+    for (const { wave } of waves()) {
+      const entry = stageNamed(wave.pipelineStage).BeforeEntry;
+      if (!wave.entry) {
+        expect({ wave: wave.pipelineStage, entry }).toEqual({
+          wave: wave.pipelineStage,
+          entry: undefined,
+        });
+        continue;
+      }
+      expect(entry!.Conditions).toHaveLength(1);
+      const [{ Result, Rules }] = entry!.Conditions;
+      expect(Result).toBe('FAIL');
+      const window = wave.entry.window
+        ? [
+            {
+              provider: 'DeploymentWindow',
+              cron: wave.entry.window.cron,
+              timeZone: wave.entry.window.timeZone,
+            },
+          ]
+        : [];
+      const rules = Rules.map((r) =>
+        r.RuleTypeId.Provider === 'DeploymentWindow'
+          ? {
+              provider: r.RuleTypeId.Provider,
+              cron: r.Configuration.Cron,
+              timeZone: r.Configuration.TimeZone,
+            }
+          : ruleAsPlanned(r),
+      );
+      expect(rules).toEqual([...window, ...wave.entry.alarms.map((r) => plannedRule(r))]);
+    }
+  });
+
+  test('each wave bakes as planned: its environments watched for the bake time, or no bake', () => {
+    for (const { wave } of waves()) {
+      const onSuccess = stageNamed(wave.pipelineStage).OnSuccess;
+      if (!wave.bake) {
+        expect({ wave: wave.pipelineStage, onSuccess }).toEqual({
+          wave: wave.pipelineStage,
+          onSuccess: undefined,
+        });
+        continue;
+      }
+      expect(onSuccess!.Conditions).toHaveLength(1);
+      const [{ Result, Rules }] = onSuccess!.Conditions;
+      expect(Result).toBe('ROLLBACK');
+      const minutes = wave.bake.minutes;
+      expect(Rules.map(ruleAsPlanned)).toEqual(
+        wave.bake.alarms.map((r) => plannedRule(r, minutes)),
+      );
+    }
+  });
+
+  test('every environment deploys the planned services with the planned CodeDeploy configs', () => {
+    for (const { stage, assembled } of deployed()) {
+      const services = resourcesIn(assembled).flatMap((resources) =>
+        deployedServices(resources, stage.prefix).map((d) => {
+          const name = d.group.Properties.DeploymentConfigName;
+          const codeDeploy: CodeDeployConfig =
+            typeof name === 'string'
+              ? { name }
+              : { trafficRouting: resources[name.Ref].Properties.TrafficRoutingConfig };
+          return { name: d.name, codeDeploy };
+        }),
+      );
+      const where = `${stage.name} in ${assembled.environment.name}`;
+      expect({ where, services: services.sort((a, b) => a.name.localeCompare(b.name)) }).toEqual({
+        where,
+        services: stage.services
+          .map((sv) => ({ name: sv.name, codeDeploy: sv.strategy.codeDeploy }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      });
+    }
+  });
+
+  test('the release alarms are the planned ones, on the new version, and the fleet alarm is none of them', () => {
+    for (const { stage, assembled } of deployed()) {
+      for (const resources of resourcesIn(assembled)) {
+        for (const d of deployedServices(resources, stage.prefix)) {
+          const planned = stage.services.find((sv) => sv.name === d.name)!;
+          const byName = new Map(
+            Object.values(d.alarms).map((a) => [a.Properties.AlarmName as string, a]),
+          );
+          expect([...byName.keys()].sort()).toEqual(
+            planned.judgement.alarms.map((a) => a.name).sort(),
+          );
+          for (const alarm of planned.judgement.alarms) {
+            expect(alarmAsPlanned(byName.get(alarm.name)!, alarm)).toEqual(planAsTemplate(alarm));
+          }
+          expect(byName.has(planned.judgement.fleetAlarm)).toBe(false);
         }
       }
     }
   });
 
-  test('each stage deploys the planned services to the planned account and region', () => {
-    for (const planned of plan.stages) {
-      const deployed = deployActions(stageNamed(planned.name)).map((a) =>
-        stacks.get(a.Configuration!.StackName!)!,
-      );
-      for (const stack of deployed) {
-        expect({ account: stack.account, region: stack.region }).toEqual({
-          account: planned.env.account,
-          region: planned.env.region,
-        });
+  test('the hooks run the planned checks, and the post-traffic hook asks for the planned evidence', () => {
+    for (const { stage, assembled } of deployed()) {
+      for (const resources of resourcesIn(assembled)) {
+        for (const d of deployedServices(resources, stage.prefix)) {
+          const planned = stage.services.find((sv) => sv.name === d.name)!;
+          const pre = resources[d.preHookId].Properties.Environment.Variables;
+          const post = resources[d.postHookId].Properties.Environment.Variables;
+          expect([pre.HOOK_PHASE, post.HOOK_PHASE]).toEqual(['pre-traffic', 'post-traffic']);
+          expect(post.TARGET_QUALIFIER).toBe('live');
+          expect(pre.TARGET_QUALIFIER).not.toBe('live');
+          const { minInvocations, onQuiet } = planned.judgement;
+          expect({ service: d.name, min: post.MIN_INVOCATIONS, onQuiet: post.ON_QUIET }).toEqual(
+            minInvocations > 0
+              ? { service: d.name, min: String(minInvocations), onQuiet }
+              : { service: d.name, min: undefined, onQuiet: undefined },
+          );
+          // The checks travel in the hook bundle's checks.json. The fixture is synthesized with
+          // inline code (no bundles, no checks.json), so only the real bundles are compared.
+          if (s.realBundles) {
+            const checks = [d.preHookId, d.postHookId].map((id) =>
+              bundledChecks(resources[id], s.app.outdir),
+            );
+            expect(checks).toEqual([planned.checks, planned.checks]);
+          }
+        }
       }
-      const services = deployed.flatMap((stack) =>
-        deployedServices(stack.resources, prefixOf(planned.name), assemblyDir),
+    }
+  });
+
+  test('a VPC Lattice service fronts exactly the services the plan names, by the planned name', () => {
+    for (const { stage, assembled } of deployed()) {
+      const lattice = resourcesIn(assembled).flatMap((resources) =>
+        ofType(resources, 'AWS::VpcLattice::Service').map(([, r]) => r.Properties.Name),
       );
-      expect({ stage: planned.name, services: services.map((s) => s.name).sort() }).toEqual({
-        stage: planned.name,
-        services: planned.services.map((s) => s.name).sort(),
+      const where = `${stage.name} in ${assembled.environment.name}`;
+      expect({ where, lattice: lattice.sort() }).toEqual({
+        where,
+        lattice: stage.services.flatMap((sv) => (sv.frontDoor ? [sv.frontDoor] : [])).sort(),
       });
     }
   });
-
-  test('with the planned CodeDeploy configs, alarm thresholds and hook checks', () => {
-    for (const stage of plan.stages) {
-      const deployed = deployActions(stageNamed(stage.name)).flatMap((a) =>
-        deployedServices(
-          stacks.get(a.Configuration!.StackName!)!.resources,
-          prefixOf(stage.name),
-          assemblyDir,
-        ),
-      );
-      expect(byName(deployed)).toEqual(byName(stage.services.map(planned)));
-    }
-  });
-});
-
-test('custom canary and linear strategies synthesize as the plan describes them', () => {
-  const model = loadApp(ROOT);
-  const base = model.stages[model.stages.length - 1].services[0];
-  const services: ServiceModel[] = [
-    { ...base, name: 'order-history', strategy: Strategy.canary(25, 5) },
-    { ...base, name: 'payments', strategy: Strategy.linear(20, 3) },
-    { ...base, name: 'audit', strategy: Strategy.predefined('LINEAR_10PERCENT_EVERY_2MINUTES') },
-  ];
-  const app = new App({ context: cdkJsonContext() });
-  const qa = { ...model, stages: [{ ...model.stages[0], name: 'qa', services }] };
-  const code = FunctionBundles.build(qa, app.outdir);
-  const stack = new ServiceStack(app, 'qa-custom', {
-    stageName: 'qa',
-    prefix: 'fixture-qa',
-    services,
-    code,
-  });
-  const plan = buildPlan(qa);
-  const resources = Template.fromStack(stack).toJSON().Resources;
-  expect(byName(deployedServices(resources, 'fixture-qa', app.outdir))).toEqual(
-    byName(plan.stages[0].services.map(planned)),
-  );
 });

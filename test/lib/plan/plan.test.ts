@@ -3,22 +3,63 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import { loadApp } from '../../../lib/config/load';
+import type { AppModel, StageModel } from '../../../lib/config/model';
 import { PREDEFINED_CONFIGS, Strategy } from '../../../lib/config/strategy';
 import { staleMessage } from '../../../lib/plan/cli';
 import { codeDeployConfig, describeCodeDeployConfig } from '../../../lib/plan/codedeploy';
+import { groupServices, wrapList } from '../../../lib/plan/groups';
 import { PIPELINE_DOC, renderPipelineDoc } from '../../../lib/plan/markdown';
 import { mermaidId, mermaidLabel, renderMermaid } from '../../../lib/plan/mermaid';
 import { buildPlan } from '../../../lib/plan/plan';
+import { evidenceText } from '../../../lib/plan/release';
 import { renderPlanText } from '../../../lib/plan/text';
 import { ESTIMATED_MINUTES, formatTotal, releaseTiming } from '../../../lib/plan/timing';
-import { appModel, service, stage, stressModel } from './model-fixture';
+import {
+  alarmName,
+  ALARM_KINDS,
+  fleetAlarmName,
+  latticeServiceName,
+  monitoringStackName,
+  pipelineStageName,
+  stageHealthAlarmName,
+} from '../../../lib/resource-names';
+import { parseArgs } from '../../../scripts/ops/options';
+import { environmentModel } from '../../helpers/model';
+import { appModel, service, stage, stressModel, WINDOW } from './model-fixture';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXED =
   ESTIMATED_MINUTES.source +
   ESTIMATED_MINUTES.build +
   ESTIMATED_MINUTES.selfMutation +
-  ESTIMATED_MINUTES.assetPublishing;
+  ESTIMATED_MINUTES.assetPublishing +
+  ESTIMATED_MINUTES.monitoring;
+
+/** The stress model's last stage: two waves, window, blocker, bake, approval, smoke tests. */
+const inWaves = (model: AppModel) => model.stages.find((s) => s.waves.length > 1)!;
+
+/** A stage of `count` services that share every setting but their name. */
+function manyServices(count: number, opts: { lattice?: boolean } = {}): AppModel {
+  const env = (name: string, region: string) => environmentModel(name, '555555555555', region);
+  return appModel([
+    stage(
+      'bulk',
+      Strategy.predefined('CANARY_10PERCENT_5MINUTES'),
+      Array.from({ length: count }, (_, i) =>
+        service(`service-${i}`, Strategy.predefined('CANARY_10PERCENT_5MINUTES'), 2, {
+          lattice: opts.lattice ?? false,
+        }),
+      ),
+      {
+        requiresApproval: true,
+        smokeTests: true,
+        bakeMinutes: 10,
+        blockWhileAlarming: true,
+        waves: [[env('bulk-eu', 'eu-west-1')], [env('bulk-us', 'us-east-1')]],
+      },
+    ),
+  ]);
+}
 
 describe(PIPELINE_DOC, () => {
   test('is what `npm run plan -- --write` generates from the configuration', () => {
@@ -28,73 +69,163 @@ describe(PIPELINE_DOC, () => {
     if (committed !== expected) throw new Error(staleMessage(committed === undefined));
   });
 
-  test('is generated in Prettier format, so `prettier --check` and the staleness test agree', () => {
-    const doc = renderPipelineDoc(buildPlan(stressModel()));
-    const prettier = spawnSync(
-      path.join(ROOT, 'node_modules', '.bin', 'prettier'),
-      ['--stdin-filepath', PIPELINE_DOC],
-      { cwd: ROOT, input: doc, encoding: 'utf8' },
-    );
-    expect(prettier.stderr).toBe('');
-    expect(prettier.stdout).toBe(doc);
-  });
+  test.each([
+    ['the stress model', stressModel],
+    ['200 services', () => manyServices(200, { lattice: true })],
+  ])(
+    'is generated in Prettier format for %s, so `prettier --check` and the staleness test agree',
+    (_, model) => {
+      const doc = renderPipelineDoc(buildPlan(model()));
+      const prettier = spawnSync(
+        path.join(ROOT, 'node_modules', '.bin', 'prettier'),
+        ['--stdin-filepath', PIPELINE_DOC],
+        { cwd: ROOT, input: doc, encoding: 'utf8' },
+      );
+      expect(prettier.stderr).toBe('');
+      expect(prettier.stdout).toBe(doc);
+    },
+  );
 
   test('has no timestamp or other run-dependent content', () => {
     const model = stressModel();
     expect(renderPipelineDoc(buildPlan(model))).toBe(renderPipelineDoc(buildPlan(model)));
+    expect(renderPlanText(buildPlan(model))).toBe(renderPlanText(buildPlan(model)));
     expect(renderPipelineDoc(buildPlan(model))).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
+  test('explains how a release is judged, the bake, windows, the blocker, overriding, rolling back and the Monitoring wave', () => {
+    const doc = renderPipelineDoc(buildPlan(stressModel()));
+    for (const heading of [
+      '## Before any stage: the Monitoring wave',
+      '## Stages and waves',
+      '## How a release is judged',
+      '## VPC Lattice front doors',
+      '## Deployment windows, the alarm blocker, and overriding them',
+      '## The bake',
+      '## Rolling back',
+    ]) {
+      expect(doc).toContain(`\n${heading}\n`);
+    }
+    expect(doc).toContain('judged on the **new version only**');
+    expect(doc).toMatch(/exist before a stage's\s+first release/);
+    expect(doc).toContain('`npm run ops -- override --stage live`');
+    expect(doc).toContain('`npm run ops -- stop --stage live --service <service>`');
+    expect(doc).toContain(
+      '`npm run ops -- rollback --stage live --wave 2`, then `npm run ops -- rollback --stage live --wave 1`',
+    );
+    expect(doc).toContain(`\`${WINDOW.cron}\` ${WINDOW.timeZone}`);
+  });
+});
+
+describe('lib/plan', () => {
+  test('loads no aws-cdk-lib or constructs, so `npm run plan` stays fast', () => {
+    const modules = ['plan', 'text', 'markdown', 'mermaid', 'timing', 'groups', 'ops', 'release'];
+    const script = [
+      ...modules.map((m) => `require('./lib/plan/${m}');`),
+      'const cdk = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](aws-cdk-lib|constructs)[\\\\/]/.test(f));',
+      'const plan = Object.keys(require.cache).filter((f) => /lib[\\\\/]plan[\\\\/]/.test(f));',
+      'process.stdout.write(JSON.stringify({ cdk, plan: plan.length }));',
+    ].join('\n');
+    const child = spawnSync(
+      process.execPath,
+      ['--require', require.resolve('ts-node/register/transpile-only'), '-e', script],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(child.stderr).toBe('');
+    const loaded = JSON.parse(child.stdout);
+    expect(loaded.cdk).toEqual([]);
+    expect(loaded.plan).toBeGreaterThanOrEqual(modules.length);
   });
 });
 
 describe('release timing', () => {
-  test('counts the fixed overheads, each stage once, and its longest traffic shift', () => {
-    const timing = releaseTiming(stressModel().stages);
-    const deploys = 3 * ESTIMATED_MINUTES.stageDeploy;
-    const smokeTests = 2 * ESTIMATED_MINUTES.smokeTests;
-    // dev all at once: 0; staging: canary 5 min vs linear 20% every 3 min = 4 × 3 = 12;
-    // prod: linear 10% every 10 min = 9 × 10 = 90 vs canary 30.
-    expect(timing.shiftMinutes).toBe(0 + 12 + 90);
-    expect(timing.totalMinutes).toBe(FIXED + deploys + smokeTests + 102);
-    expect(timing.approvals).toEqual(['staging', 'prod']);
+  test('counts the fixed overheads, then per wave its deploy, longest traffic shift, smoke tests and bake', () => {
+    const model = stressModel();
+    const timing = releaseTiming(model.stages);
+    // qa: all at once, no smoke tests, no bake. live: linear 20% every 3 min = 4 × 3 = 12 min
+    // (longer than its canary of 5 min), in two waves, each smoke-tested and baked 20 min.
+    const live = ESTIMATED_MINUTES.waveDeploy + 12 + ESTIMATED_MINUTES.smokeTests + 20;
+    expect(timing.shiftMinutes).toBe(0 + 2 * 12);
+    expect(timing.bakeMinutes).toBe(2 * 20);
+    expect(timing.totalMinutes).toBe(FIXED + ESTIMATED_MINUTES.waveDeploy + 0 + 2 * live);
+    expect(timing.approvals).toEqual(['live']);
+    expect(timing.windows).toEqual(['live']);
+    expect(timing.steps.map((s) => s.label).filter((l) => l.startsWith('live'))).toEqual([
+      'live-wave1: deployment window',
+      'live-wave1: manual approval',
+      'live-wave1: deploy (CloudFormation, hooks)',
+      'live-wave1: traffic shift',
+      'live-wave1: smoke tests',
+      'live-wave1: bake',
+      'live-wave2: deploy (CloudFormation, hooks, 2 environments)',
+      'live-wave2: traffic shift',
+      'live-wave2: smoke tests',
+      'live-wave2: bake',
+    ]);
   });
 
-  test('names the service that sets the window, and every service that ties', () => {
-    const timing = releaseTiming(stressModel().stages);
-    const shift = (name: string) => timing.steps.find((s) => s.label === `${name}: traffic shift`);
-    expect(shift('staging')).toMatchObject({ minutes: 12, basis: 'configured' });
-    expect(shift('staging')?.note).toBe(
-      'LINEAR_20PERCENT_EVERY_3MINUTES, longest of 2 services (payments)',
+  test('every wave adds a full traffic shift and bake, however many environments it has', () => {
+    const model = stressModel();
+    const staged = inWaves(model);
+    const oneWave: StageModel = {
+      ...staged,
+      waves: [{ index: 1, environments: staged.waves.flatMap((w) => w.environments) }],
+    };
+    const perWave = (stages: readonly StageModel[]) => releaseTiming(stages).totalMinutes;
+    const difference = perWave(model.stages) - perWave([model.stages[0], oneWave]);
+    const shift = buildPlan(model).stages.find((s) => s.name === staged.name)!.shiftMinutes;
+    expect(difference).toBe(
+      ESTIMATED_MINUTES.waveDeploy + shift + ESTIMATED_MINUTES.smokeTests + staged.bakeMinutes,
     );
-    expect(shift('dev')?.note).toBe('ALL_AT_ONCE, longest of 2 services (order-history, payments)');
   });
 
-  test('approvals are human time: listed, never counted', () => {
-    const one = [stage('prod', Strategy.canary(10, 7), [service('a', Strategy.canary(10, 7))])];
-    const withApproval = releaseTiming([{ ...one[0], requiresApproval: true }]);
-    const without = releaseTiming(one);
-    expect(withApproval.totalMinutes).toBe(without.totalMinutes);
-    expect(without.totalMinutes).toBe(FIXED + ESTIMATED_MINUTES.stageDeploy + 7);
-    const approval = withApproval.steps.find((s) => s.basis === 'human');
-    expect(approval).toEqual({
-      label: 'prod: manual approval',
-      basis: 'human',
-      note: 'human time',
-    });
-    expect(formatTotal(withApproval)).toBe(
-      `~${FIXED + 4 + 7} min (estimate; 7 min of it configured traffic shifts) + manual approval before prod (human time, not counted)`,
+  test('names the service that sets the window, every one that ties, and counts the rest', () => {
+    const timing = releaseTiming(stressModel().stages);
+    const shift = (label: string) => timing.steps.find((s) => s.label === label);
+    expect(shift('live-wave1: traffic shift')).toMatchObject({ minutes: 12, basis: 'configured' });
+    expect(shift('live-wave1: traffic shift')?.note).toBe(
+      'LINEAR_20PERCENT_EVERY_3MINUTES, longest of 2 services (order-history)',
     );
-    expect(formatTotal(without)).not.toContain('approval');
+    expect(shift('qa: traffic shift')?.note).toBe(
+      'ALL_AT_ONCE, longest of 2 services (order-history, payments)',
+    );
+    expect(shift('bulk-wave1: traffic shift')).toBeUndefined();
+    const bulk = releaseTiming(manyServices(200).stages);
+    expect(bulk.steps.find((s) => s.label === 'bulk-wave1: traffic shift')?.note).toBe(
+      'CANARY_10PERCENT_5MINUTES, longest of 200 services (service-0, service-1, service-2 and 197 more)',
+    );
   });
 
-  test('every overhead is labelled an estimate, and only the shifts are exact', () => {
+  test('approvals and windows are waiting: listed, never counted', () => {
+    const one = stage('solo', Strategy.canary(10, 7), [service('a', Strategy.canary(10, 7))]);
+    const waiting = releaseTiming([{ ...one, requiresApproval: true, deploymentWindow: WINDOW }]);
+    const without = releaseTiming([one]);
+    expect(waiting.totalMinutes).toBe(without.totalMinutes);
+    expect(without.totalMinutes).toBe(FIXED + ESTIMATED_MINUTES.waveDeploy + 7);
+    expect(waiting.steps.filter((s) => s.minutes === undefined)).toEqual([
+      {
+        label: 'solo: deployment window',
+        basis: 'window',
+        note: `waits until ${WINDOW.cron} (${WINDOW.timeZone}) is open`,
+      },
+      { label: 'solo: manual approval', basis: 'human', note: 'human time' },
+    ]);
+    expect(formatTotal(waiting)).toBe(
+      `~${FIXED + 4 + 7} min (estimate; of it 7 min configured traffic shifts and 0 min bakes) + manual approval before solo (human time) + waiting for the deployment window of solo, not counted`,
+    );
+    expect(formatTotal(without)).not.toContain('not counted');
+  });
+
+  test('every overhead is labelled an estimate, and only shifts and bakes are configured', () => {
     const plan = buildPlan(stressModel());
     for (const step of plan.timing.steps) {
       if (step.basis === 'estimate') expect(step.note).toBe('estimate');
-      if (step.basis === 'configured') expect(step.label).toMatch(/traffic shift$/);
+      if (step.basis === 'configured') expect(step.label).toMatch(/: (traffic shift|bake)$/);
     }
     const text = renderPlanText(plan);
     expect(text).toMatch(/^ {2}build, tests, synth and compliance gate +~10 min +estimate$/m);
-    expect(text).toContain('human time, not counted');
+    expect(text).toMatch(/^ {2}live-wave2: bake +20 min +bakeMinutes of the stage entry/m);
+    expect(text).toContain('(human time) + waiting for the deployment window of live, not counted');
   });
 });
 
@@ -111,25 +242,65 @@ describe('Mermaid ids', () => {
     expect(mermaidId('-')).toBe('n_');
   });
 
-  test('in a generated diagram are valid and unique, and every edge joins defined nodes', () => {
-    const diagram = renderMermaid(buildPlan(stressModel()));
-    const defined = [...diagram.matchAll(/^\s+(?:subgraph )?([^\s[{(]+)\s?[[{]/gm)].map(
-      (m) => m[1],
-    );
-    expect(defined).toContain('svc_staging_order_history');
-    expect(new Set(defined).size).toBe(defined.length);
-    for (const id of defined) expect(id).toMatch(/^[A-Za-z][A-Za-z0-9_]*$/);
-    const edges = [...diagram.matchAll(/^\s+(\S+) --> (\S+)$/gm)];
-    // One chain: source, build, self-mutation, assets, dev, its smoke tests, approval, staging,
-    // its smoke tests, approval, prod.
-    expect(edges.length).toBe(11 - 1);
-    for (const [, from, to] of edges) expect(defined).toEqual(expect.arrayContaining([from, to]));
-  });
-
   test('labels escape what Mermaid would parse', () => {
     expect(mermaidLabel('a "b" <c> #1 & d', 'second')).toBe(
       '"a #quot;b#quot; #lt;c#gt; #35;1 #amp; d<br/>second"',
     );
+  });
+});
+
+describe('the diagram', () => {
+  const parse = (diagram: string) => ({
+    defined: [...diagram.matchAll(/^\s+(?:subgraph )?([^\s[{(]+)\s?[[{(]/gm)].map((m) => m[1]),
+    edges: [...diagram.matchAll(/^\s+(\S+) --> (\S+)$/gm)].map((m) => [m[1], m[2]]),
+    stops: [...diagram.matchAll(/^\s+(\S+) -\.->\|[^|]+\| (\S+)$/gm)].map((m) => [m[1], m[2]]),
+  });
+
+  test('has valid, unique ids, and every edge joins defined nodes', () => {
+    const { defined, edges, stops } = parse(renderMermaid(buildPlan(stressModel())));
+    expect(new Set(defined).size).toBe(defined.length);
+    for (const id of defined) expect(id).toMatch(/^[A-Za-z][A-Za-z0-9_]*$/);
+    for (const [from, to] of [...edges, ...stops]) {
+      expect(defined).toEqual(expect.arrayContaining([from, to]));
+    }
+  });
+
+  test('draws one chain: build, Monitoring, then per wave its entry, approval, environments, smoke tests and bake', () => {
+    const plan = buildPlan(stressModel());
+    const { edges } = parse(renderMermaid(plan));
+    // A chain: every node but the first has one edge in, every node but the last one edge out.
+    const chain = [edges[0][0], ...edges.map(([, to]) => to)];
+    expect(new Set(chain).size).toBe(chain.length);
+    expect(chain.slice(0, 5)).toEqual(['source', 'build', 'self_mutation', 'assets', 'monitoring']);
+    const waveSteps = plan.stages.flatMap((s) =>
+      s.waves.flatMap((w) => [
+        ...(w.entry ? [mermaidId('entry', s.name, `w${w.index}`)] : []),
+        ...(w.approval ? [mermaidId('approve', s.name, `w${w.index}`)] : []),
+        mermaidId('wave', s.name, `w${w.index}`),
+        ...(w.smokeTest ? [mermaidId('smoke', s.name, `w${w.index}`)] : []),
+        ...(w.bake ? [mermaidId('bake', s.name, `w${w.index}`)] : []),
+      ]),
+    );
+    expect(chain.slice(5)).toEqual(waveSteps);
+  });
+
+  test('shows what stops a release: every wave, smoke test and bake', () => {
+    const plan = buildPlan(stressModel());
+    const { stops } = parse(renderMermaid(plan));
+    const expected = plan.stages.flatMap((s) =>
+      s.waves.flatMap((w) =>
+        ['wave', ...(w.smokeTest ? ['smoke'] : []), ...(w.bake ? ['bake'] : [])].map((kind) =>
+          mermaidId(kind, s.name, `w${w.index}`),
+        ),
+      ),
+    );
+    expect(stops.map(([from]) => from)).toEqual(expected);
+    expect(new Set(stops.map(([, to]) => to)).size).toBe(1);
+  });
+
+  test('has one node per environment, not per service, so it stays readable at 200 services', () => {
+    const nodes = (count: number) => parse(renderMermaid(buildPlan(manyServices(count)))).defined;
+    expect(nodes(200)).toHaveLength(nodes(1).length);
   });
 });
 
@@ -151,9 +322,174 @@ describe('CodeDeploy configs', () => {
 });
 
 describe('the plan', () => {
-  test('sums the smoke-test checks of a stage and plans no smoke tests where there are none', () => {
-    const plan = buildPlan(stressModel());
-    expect(plan.stages.map((s) => s.smokeTestChecks)).toEqual([4, 4, undefined]);
+  const model = stressModel();
+  const plan = buildPlan(model);
+
+  test("deploys every stage's monitoring first, once per environment of each stage", () => {
+    expect(plan.monitoring.stacks.map((m) => [m.stage, m.environment.name])).toEqual(
+      model.stages.flatMap((s) =>
+        s.waves.flatMap((w) => w.environments.map((e) => [s.name, e.name])),
+      ),
+    );
+    for (const m of plan.monitoring.stacks) {
+      const s = model.stages.find((st) => st.name === m.stage)!;
+      expect(m).toMatchObject({
+        stackName: monitoringStackName(s.prefix),
+        healthAlarm: stageHealthAlarmName(s.prefix),
+        fleetAlarms: s.services.length,
+      });
+    }
+  });
+
+  test('has the waves of every stage, with their environments, in their pipeline stages', () => {
+    model.stages.forEach((s, i) => {
+      expect(plan.stages[i].waves.map((w) => w.pipelineStage)).toEqual(
+        s.waves.map((w) => pipelineStageName(s, w)),
+      );
+      expect(plan.stages[i].waves.map((w) => w.environments)).toEqual(
+        s.waves.map((w) =>
+          w.environments.map((e) => ({ name: e.name, account: e.account, region: e.region })),
+        ),
+      );
+    });
+  });
+
+  test('puts the window before the first wave only, and the alarm blocker before every wave', () => {
+    const s = inWaves(model);
+    const [first, second] = plan.stages.find((p) => p.name === s.name)!.waves;
+    const rules = (names: readonly string[]) =>
+      names.map((name) => ({
+        alarm: stageHealthAlarmName(s.prefix),
+        environment: expect.objectContaining({ name }),
+      }));
+    expect(first.entry).toEqual({ window: WINDOW, alarms: rules(['live-eu']) });
+    expect(second.entry).toEqual({ alarms: rules(['live-us', 'live-ap']) });
+    expect(plan.stages[0].waves[0].entry).toBeUndefined();
+    const windowOnly = buildPlan(appModel([{ ...s, blockWhileAlarming: false, bakeMinutes: 0 }]))
+      .stages[0].waves;
+    expect(windowOnly.map((w) => w.entry)).toEqual([{ window: WINDOW, alarms: [] }, undefined]);
+    expect(windowOnly.map((w) => w.bake)).toEqual([undefined, undefined]);
+  });
+
+  test('asks for the approval before the first wave only, and bakes every wave', () => {
+    const live = plan.stages.find((p) => p.name === inWaves(model).name)!;
+    expect(live.waves.map((w) => w.approval)).toEqual(['Approve-live', undefined]);
+    expect(live.waves.map((w) => w.bake?.minutes)).toEqual([20, 20]);
+    expect(live.waves[1].bake?.alarms.map((r) => r.environment.name)).toEqual([
+      'live-us',
+      'live-ap',
+    ]);
+    expect(plan.stages[0].waves.map((w) => [w.approval, w.bake])).toEqual([[undefined, undefined]]);
+  });
+
+  test("smoke-tests each wave with every service's checks in each of its environments", () => {
+    const live = plan.stages.find((p) => p.name === inWaves(model).name)!;
+    const perEnvironment = live.services.reduce((n, s) => n + s.checks, 0);
+    expect(live.waves.map((w) => w.smokeTest)).toEqual([
+      { step: 'SmokeTest-live-wave1', targets: 'smoke/live-wave1.json', checks: perEnvironment },
+      {
+        step: 'SmokeTest-live-wave2',
+        targets: 'smoke/live-wave2.json',
+        checks: 2 * perEnvironment,
+      },
+    ]);
+    expect(plan.stages[0].waves[0].smokeTest).toBeUndefined();
+  });
+
+  test('judges each release on its release alarms, the baseline only where the service compares', () => {
+    for (const [i, s] of model.stages.entries()) {
+      for (const [j, svc] of s.services.entries()) {
+        const judgement = plan.stages[i].services[j].judgement;
+        const kinds = ALARM_KINDS.filter(
+          (k) => k !== 'canary-vs-baseline' || svc.canary.baselineMarginPercent !== undefined,
+        );
+        expect(judgement.alarms.map((a) => a.name)).toEqual(
+          kinds.map((k) => alarmName(s.prefix, svc.name, k)),
+        );
+        expect(judgement.alarms.map((a) => a.threshold)).toEqual([
+          svc.alarms.errorRatePercent,
+          svc.alarms.p99LatencyMs,
+          svc.alarms.maxThrottles,
+          ...(svc.canary.baselineMarginPercent === undefined
+            ? []
+            : [svc.canary.baselineMarginPercent]),
+        ]);
+        expect(judgement.fleetAlarm).toBe(fleetAlarmName(s.prefix, svc.name));
+        expect(judgement.alarms.map((a) => a.name)).not.toContain(judgement.fleetAlarm);
+      }
+    }
+    // The fixture has the comparison on for one service and off for another.
+    const baselines = plan.stages.flatMap((s) => s.services.map((x) => x.judgement.alarms.length));
+    expect(new Set(baselines)).toEqual(new Set([3, 4]));
+  });
+
+  test('says what the post-traffic hook does with a quiet canary', () => {
+    expect(evidenceText({ minInvocations: 0, onQuiet: 'fail' })).toBe(
+      'no minimum: a canary without traffic passes',
+    );
+    expect(evidenceText({ minInvocations: 40, onQuiet: 'fail' })).toBe(
+      '≥ 40 invocations of the new version, else the post-traffic hook fails the release',
+    );
+    expect(evidenceText({ minInvocations: 30, onQuiet: 'generate-traffic' })).toBe(
+      '≥ 30 invocations of the new version, else the post-traffic hook generates synthetic traffic until there are enough',
+    );
+  });
+
+  test('names the VPC Lattice front door of exactly the services that have one', () => {
+    for (const [i, s] of model.stages.entries()) {
+      expect(plan.stages[i].services.map((svc) => svc.frontDoor)).toEqual(
+        s.services.map((svc) => (svc.lattice ? latticeServiceName(s.prefix, svc.name) : undefined)),
+      );
+    }
+    expect(plan.stages.flatMap((s) => s.services).some((svc) => svc.frontDoor)).toBe(true);
+    expect(plan.stages.flatMap((s) => s.services).some((svc) => !svc.frontDoor)).toBe(true);
+  });
+
+  test('gives ops commands the ops command line accepts, for the stage and its waves', () => {
+    for (const s of plan.stages) {
+      const { override, rollback, stop, status, watch } = s.ops;
+      const commands = [status, watch, stop, ...rollback, ...(override ? [override] : [])];
+      for (const command of commands) {
+        expect(command.startsWith('npm run ops -- ')).toBe(true);
+        const argv = command.slice('npm run ops -- '.length).split(' ');
+        const options = parseArgs(argv.map((a) => (a === '<service>' ? s.services[0].name : a)));
+        expect(options.stage).toBe(s.name);
+        if (options.wave !== undefined) {
+          expect(s.waves.map((w) => w.index)).toContain(options.wave);
+        }
+      }
+      expect(rollback.map((c) => parseArgs(c.split(' ').slice(4)).wave)).toEqual(
+        s.waves.length === 1 ? [undefined] : s.waves.map((w) => w.index).reverse(),
+      );
+      expect(override !== undefined).toBe(s.waves.some((w) => w.entry !== undefined));
+    }
+  });
+});
+
+describe('the printed plan', () => {
+  test('shows each wave step by step, in the order CodePipeline runs them', () => {
+    const text = renderPlanText(buildPlan(stressModel()));
+    const block = text.slice(text.indexOf('Stage 2 of 2: live, 2 waves'));
+    const steps = [...block.matchAll(/^ {2}(wave \d| {2}[a-z ]+?) {2}/gm)].map((m) => m[1].trim());
+    expect(steps.slice(0, 11)).toEqual([
+      'wave 1',
+      'entry',
+      'approval',
+      'deploy',
+      'smoke test',
+      'bake',
+      'wave 2',
+      'entry',
+      'deploy',
+      'smoke test',
+      'bake',
+    ]);
+    expect(block).toMatch(
+      /^ {4}bake +20 min after 100%, watching fixture-pipeline-live-health in live-eu: an alarm rolls the wave back and wave 2 never starts/m,
+    );
+    expect(block).toMatch(
+      /^ {4}entry +holds the release outside the window \* 0-59 9-16 \? \* MON-FRI \(Europe\/Berlin\) and while fixture-pipeline-live-health is in ALARM in live-eu/m,
+    );
   });
 
   test('shows a service override of the stage strategy', () => {
@@ -164,6 +500,70 @@ describe('the plan', () => {
     ]);
     const text = renderPlanText(buildPlan(model));
     expect(text).toMatch(/^ {2}strategy +CANARY_10PERCENT_5MINUTES \(custom: 10% for 5 min/m);
-    expect(text).toMatch(/^ {4}strategy +LINEAR_50PERCENT_EVERY_1MINUTES .*traffic shift 1 min$/m);
+    expect(text).toMatch(/^ {6}strategy +LINEAR_50PERCENT_EVERY_1MINUTES .*traffic shift 1 min$/m);
+  });
+
+  test('names the front doors of a stage, or says it has none', () => {
+    const plan = buildPlan(stressModel());
+    const text = renderPlanText(plan);
+    for (const s of plan.stages) {
+      const block = text.slice(text.indexOf(`: ${s.name}`));
+      const doors = s.services.flatMap((x) => (x.frontDoor ? [x.frontDoor] : []));
+      expect(block).toMatch(
+        doors.length === 0
+          ? /^ {2}front doors +none$/m
+          : new RegExp(
+              `^ {2}front doors +VPC Lattice services?, HTTPS to the live alias: ${doors.join(', ')}$`,
+              'm',
+            ),
+      );
+    }
+  });
+
+  test('stays short at 200 services that share their settings, and names every one', () => {
+    const text = renderPlanText(buildPlan(manyServices(200, { lattice: true })));
+    const lines = text.split('\n');
+    expect(lines.length).toBeLessThan(120);
+    expect(text).toMatch(
+      /^ {2}front doors +VPC Lattice services, HTTPS to the live alias: fixture-pipeline-bulk-<service> for 200 services:$/m,
+    );
+    for (let i = 0; i < 200; i++) expect(text).toMatch(new RegExp(`\\bservice-${i}\\b`));
+  });
+});
+
+describe('service groups', () => {
+  test('services with the same release settings share a group; others get their own', () => {
+    const plan = buildPlan(stressModel());
+    for (const s of plan.stages) {
+      const groups = groupServices(s.services);
+      expect(groups.flatMap((g) => g.services.map((x) => x.name)).sort()).toEqual(
+        s.services.map((x) => x.name).sort(),
+      );
+      for (const g of groups) {
+        for (const member of g.services) {
+          expect(member.strategy.label).toBe(g.strategy.label);
+          expect(evidenceText(member.judgement)).toBe(g.evidence);
+        }
+      }
+    }
+    const bulk = manyServices(200);
+    expect(groupServices(buildPlan(bulk).stages[0].services)).toHaveLength(1);
+    const [only] = bulk.stages;
+    const odd = only.services.map((x, i) =>
+      i === 7 ? { ...x, alarms: { ...x.alarms, p99LatencyMs: x.alarms.p99LatencyMs + 1 } } : x,
+    );
+    const groups = groupServices(
+      buildPlan(appModel([{ ...only, services: odd }])).stages[0].services,
+    );
+    expect(groups.map((g) => g.services.length)).toEqual([199, 1]);
+    expect(groups[1].services[0].name).toBe('service-7');
+  });
+
+  test('wrap long lists without splitting a name', () => {
+    const names = Array.from({ length: 50 }, (_, i) => `name-${i}`);
+    const lines = wrapList(names, 40);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(40);
+    expect(lines.join(' ').split(/,? /)).toEqual(names);
+    expect(wrapList(['a-very-long-name-indeed'], 5)).toEqual(['a-very-long-name-indeed']);
   });
 });
