@@ -156,9 +156,24 @@ export class PipelineStack extends Stack {
       },
     });
     this.grantUseConnection(model.source.connectionArn, sourceAction.actionProperties.actionName);
+    this.nameMonitoringStage();
     this.addStageConditions(model);
     logReplicationBuckets(this.pipeline.pipeline);
     this.notifications = this.createNotifications(model);
+  }
+
+  /**
+   * CDK Pipelines names a wave of a single Stage after that Stage: with one environment in all,
+   * the monitoring wave would be `<stage>-monitoring`. It is always `Monitoring`.
+   */
+  private nameMonitoringStage(): void {
+    const cfn = this.pipeline.pipeline.node.defaultChild as CfnPipeline;
+    const index = this.pipeline.pipeline.stages.findIndex((stage) =>
+      this.monitoringStages.some((m) => stage.stageName === m.stageName),
+    );
+    if (index >= 0 && this.monitoringStages.length === 1) {
+      cfn.addPropertyOverride(`Stages.${index}.Name`, MONITORING_WAVE);
+    }
   }
 
   /**

@@ -115,7 +115,7 @@ describe('plan main()', () => {
     expect(stdout).toMatch(
       /^ {2}stop a canary +npm run ops -- stop --stage live --service <service>$/m,
     );
-    expect(stdout).toMatch(/^ {2}live-wave1: manual approval +not counted +human time$/m);
+    expect(stdout).toMatch(/^ {2}live-live-eu: manual approval +not counted +human time$/m);
     expect(stdout).toMatch(
       /manual approval before live \(human time\) \+ waiting for the deployment window of live, not counted$/m,
     );

@@ -151,12 +151,12 @@ describe('release timing', () => {
     expect(timing.approvals).toEqual(['live']);
     expect(timing.windows).toEqual(['live']);
     expect(timing.steps.map((s) => s.label).filter((l) => l.startsWith('live'))).toEqual([
-      'live-wave1: deployment window',
-      'live-wave1: manual approval',
-      'live-wave1: deploy (CloudFormation, hooks)',
-      'live-wave1: traffic shift',
-      'live-wave1: smoke tests',
-      'live-wave1: bake',
+      'live-live-eu: deployment window',
+      'live-live-eu: manual approval',
+      'live-live-eu: deploy (CloudFormation, hooks)',
+      'live-live-eu: traffic shift',
+      'live-live-eu: smoke tests',
+      'live-live-eu: bake',
       'live-wave2: deploy (CloudFormation, hooks, 2 environments)',
       'live-wave2: traffic shift',
       'live-wave2: smoke tests',
@@ -182,16 +182,16 @@ describe('release timing', () => {
   test('names the service that sets the window, every one that ties, and counts the rest', () => {
     const timing = releaseTiming(stressModel().stages);
     const shift = (label: string) => timing.steps.find((s) => s.label === label);
-    expect(shift('live-wave1: traffic shift')).toMatchObject({ minutes: 12, basis: 'configured' });
-    expect(shift('live-wave1: traffic shift')?.note).toBe(
+    expect(shift('live-live-eu: traffic shift')).toMatchObject({ minutes: 12, basis: 'configured' });
+    expect(shift('live-live-eu: traffic shift')?.note).toBe(
       'LINEAR_20PERCENT_EVERY_3MINUTES, longest of 2 services (order-history)',
     );
     expect(shift('qa: traffic shift')?.note).toBe(
       'ALL_AT_ONCE, longest of 2 services (order-history, payments)',
     );
-    expect(shift('bulk-wave1: traffic shift')).toBeUndefined();
+    expect(shift('bulk-bulk-eu: traffic shift')).toBeUndefined();
     const bulk = releaseTiming(manyServices(200).stages);
-    expect(bulk.steps.find((s) => s.label === 'bulk-wave1: traffic shift')?.note).toBe(
+    expect(bulk.steps.find((s) => s.label === 'bulk-bulk-eu: traffic shift')?.note).toBe(
       'CANARY_10PERCENT_5MINUTES, longest of 200 services (service-0, service-1, service-2 and 197 more)',
     );
   });
