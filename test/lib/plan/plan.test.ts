@@ -182,7 +182,10 @@ describe('release timing', () => {
   test('names the service that sets the window, every one that ties, and counts the rest', () => {
     const timing = releaseTiming(stressModel().stages);
     const shift = (label: string) => timing.steps.find((s) => s.label === label);
-    expect(shift('live-live-eu: traffic shift')).toMatchObject({ minutes: 12, basis: 'configured' });
+    expect(shift('live-live-eu: traffic shift')).toMatchObject({
+      minutes: 12,
+      basis: 'configured',
+    });
     expect(shift('live-live-eu: traffic shift')?.note).toBe(
       'LINEAR_20PERCENT_EVERY_3MINUTES, longest of 2 services (order-history)',
     );
