@@ -1,10 +1,10 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { BuildSpec, ComputeType, LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
 import { type CfnPipeline, PipelineType, ProviderType } from 'aws-cdk-lib/aws-codepipeline';
 import { EventField, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import {
   CodePipeline,
   CodePipelineSource,
@@ -15,6 +15,7 @@ import {
 import type { Construct } from 'constructs';
 import { stageEnvironments, type AppModel } from '../config/model';
 import { applicationStageId, MONITORING_WAVE, pipelineStageName } from '../resource-names';
+import { AccessLogBucket } from './access-log-bucket';
 import { ApplicationStage } from './application-stage';
 import type { FunctionCode } from '../service/function-bundles';
 import { NotificationTopic } from '../monitoring/notification-topic';
@@ -267,18 +268,8 @@ export class PipelineStack extends Stack {
 
   /** Artifacts are encrypted with a rotated key the stage accounts can use, and access-logged. */
   private createArtifactBucket(): Bucket {
-    const accessLogs = new Bucket(this, 'ArtifactAccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket is the server access log destination of the artifact bucket; logging access to it would need another log bucket without end.',
+    const accessLogs = new AccessLogBucket(this, 'ArtifactAccessLogs', {
+      logsOf: 'the artifact bucket',
     });
     const key = new Key(this, 'ArtifactKey', {
       enableKeyRotation: true,

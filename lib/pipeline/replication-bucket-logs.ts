@@ -1,13 +1,7 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { Pipeline } from 'aws-cdk-lib/aws-codepipeline';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { AccessLogBucket } from './access-log-bucket';
 
 /**
  * Server access logs for the replication buckets of a cross-region pipeline. CodePipeline copies
@@ -18,17 +12,8 @@ import {
  */
 export function logReplicationBuckets(pipeline: Pipeline): void {
   for (const [region, support] of Object.entries(pipeline.crossRegionSupport)) {
-    const logs = new Bucket(support.stack, 'ReplicationAccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-    });
-    Validations.of(logs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: `This bucket is the server access log destination of the pipeline's replication bucket in ${region}; logging access to it would need another log bucket without end.`,
+    const logs = new AccessLogBucket(support.stack, 'ReplicationAccessLogs', {
+      logsOf: `the pipeline's replication bucket in ${region}`,
     });
     logs.addToResourcePolicy(
       new PolicyStatement({
