@@ -22,7 +22,9 @@ export function synthSummary(
     const where = stageEnvironments(stage)
       .map((e) => `${e.region}/${e.account}`)
       .join(', ');
+    const lattice = stage.services.filter((s) => s.lattice).length;
     const extras = [
+      lattice > 0 && `${lattice} behind VPC Lattice`,
       stage.requiresApproval && 'approval first',
       stage.waves.length > 1 && `${stage.waves.length} waves`,
       stage.bakeMinutes > 0 && `bake ${stage.bakeMinutes} min`,
