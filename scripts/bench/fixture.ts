@@ -82,7 +82,8 @@ export function buildFixture(root: string, dest: string, spec: FixtureSpec): Fix
     }
   }
 
-  const stages = readStageEntries(dest).map((entry) => {
+  const configDir = spec.config === undefined ? root : path.join(root, spec.config);
+  const stages = readStageEntries(configDir).map((entry) => {
     const placements: Placement[] = [];
     for (const name of names) {
       const stack =
@@ -144,7 +145,11 @@ function installConfig(root: string, config: string, dest: string): void {
 
 type StageEntry = Omit<FixtureStage, 'placements'>;
 
-/** Every stage entry `stages/index.ts` exports, loaded as the app loads them. */
+/**
+ * Every stage entry that `stages/index.ts` of the configuration in `dir` exports, loaded as the
+ * app loads them. Read from the project, not from the copy: the copy's files change next, and
+ * a module loaded once is not loaded again in this process.
+ */
 function readStageEntries(dir: string): StageEntry[] {
   const stagesDir = path.join(dir, 'stages');
   const files = new Map<unknown, string>();

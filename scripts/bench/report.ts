@@ -103,12 +103,13 @@ export function claims(results: readonly JobResult[]): string[] {
     if (!base) continue;
     const cpu =
       app.cpuSeconds && base.cpuSeconds
-        ? ` (CPU time: ${ratio(base.cpuSeconds, app.cpuSeconds)} less)`
-        : '';
+        ? `${ratio(base.cpuSeconds, app.cpuSeconds)} less CPU time`
+        : undefined;
     const memory =
-      app.peakMb && base.peakMb ? `, at ${ratio(app.peakMb, base.peakMb)} its peak memory` : '';
+      app.peakMb && base.peakMb ? `${ratio(app.peakMb, base.peakMb)} its peak memory` : undefined;
+    const using = [cpu, memory].filter(Boolean).join(' and ');
     lines.push(
-      `${prose(app)}: the app synthesizes ${ratio(base.seconds, app.seconds)} faster than the baseline${cpu} (target ≥ ${SPEED_TARGET}×)${memory}; canary windows ${windowsOf(app)} against ${windowsOf(base)}.`,
+      `${prose(app)}: the app synthesizes ${ratio(base.seconds, app.seconds)} faster than the baseline (target ≥ ${SPEED_TARGET}×)${using ? `, with ${using}` : ''}; canary windows ${windowsOf(app)} against ${windowsOf(base)}.`,
     );
   }
   const single = timedApps.filter((r) => r.job.scenario.config === undefined);
