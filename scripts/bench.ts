@@ -70,6 +70,11 @@ async function runJob(
   }
 }
 
+/** Roughly what a job costs: services times the environments of its configuration. */
+function weight(job: Job): number {
+  return job.scenario.services * (job.scenario.config === undefined ? 1 : 2);
+}
+
 async function bench(args: BenchArgs): Promise<number> {
   const started = Date.now();
   const log = (line: string) => {
@@ -83,11 +88,15 @@ async function bench(args: BenchArgs): Promise<number> {
     for (const job of jobs.filter((j) => j.mode === 'cdk')) {
       results.push(await runJob(job, workspace, log));
     }
-    const structure = jobs.filter((j) => j.mode === 'structure');
-    for (let i = 0; i < structure.length; i += PARALLEL_STRUCTURE_SYNTHS) {
-      const batch = structure.slice(i, i + PARALLEL_STRUCTURE_SYNTHS);
-      results.push(...(await Promise.all(batch.map((job) => runJob(job, workspace, log)))));
-    }
+    // Two workers take the structure synths, largest first, so that the largest one starts at
+    // once and the smaller ones run beside it.
+    const queue = jobs.filter((j) => j.mode === 'structure').sort((a, b) => weight(b) - weight(a));
+    const worker = async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        results.push(await runJob(job, workspace, log));
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_STRUCTURE_SYNTHS }, worker));
   } finally {
     workspace.dispose();
   }

@@ -112,6 +112,11 @@ export function buildFixture(root: string, dest: string, spec: FixtureSpec): Fix
  */
 function installConfig(root: string, config: string, dest: string): void {
   const configDir = path.join(root, config);
+  if (!fs.existsSync(path.join(configDir, 'pipeline.config.ts'))) {
+    throw new Error(
+      `${config}/pipeline.config.ts does not exist: the bench synthesizes that configuration (with its stages/). Fix: restore ${config}/ in the project`,
+    );
+  }
   const files = [
     'pipeline.config.ts',
     ...fs

@@ -251,6 +251,9 @@ describe('fixtures', () => {
     expect(out).toContain("services: [\n    'one',\n    { name: 'two', stack: 'group-1' },\n  ]");
     expect(out).toContain("services: ['kept']");
     expect(out).toContain("import { defineStage, Strategy } from '../lib/config/define';");
+    expect(() =>
+      buildFixture(ROOT, newDir('no-config'), { services: 1, variant: 'app', config: 'nowhere' }),
+    ).toThrow(/nowhere\/pipeline.config.ts does not exist.*Fix: restore nowhere\//);
     expect(() => withServices(source, { name: 'c', placements: [] })).toThrow(
       /no stage entry named "c" with a services list/,
     );
