@@ -178,6 +178,21 @@ export function windowsTable(results: readonly JobResult[]): string[] {
   ];
 }
 
+/** Which canary-window figures come from structure synths rather than `npx cdk synth`. */
+export function windowSources(results: readonly JobResult[]): string[] {
+  const used = shapeScenarios(results).flatMap((key) =>
+    (['app', 'baseline'] as const).flatMap((variant) => {
+      const r = find(results, key, variant);
+      return r?.job.mode === 'structure' ? [`${label(r)} ${variant}`] : [];
+    }),
+  );
+  return used.length
+    ? [
+        `From structure synths (no gate, stand-in code: the pipeline does not depend on either), not timed: ${used.join(', ')}.`,
+      ]
+    : [];
+}
+
 /** A measured value against its limit, marked when over it. */
 function cell(value: number, max: number): string {
   const text = `${value.toLocaleString('en-US')} (${Math.round((100 * value) / max)}%)`;
@@ -265,6 +280,7 @@ export function formatReport(results: readonly JobResult[], quick: boolean): str
       'Sequential pipeline stages that deploy each stage that shifts traffic gradually, read from the synthesized pipeline: each is a full canary window.',
       '',
       ...windowsTable(results),
+      ...list(windowSources(results)).flatMap((line) => ['', line]),
     ],
     [
       '## AWS limits',

@@ -435,6 +435,7 @@ describe('report', () => {
     expect(report).toMatch(/^\| 60 \| live \| 1 environment \| 1 \| – \| 1 \|$/m);
     expect(report).toMatch(/^\| 10 \| live \| 1 environment \| 1 \| 1 \| 1 \|$/m);
     expect(report).not.toMatch(/^\| \d+ \| test \|/m);
+    expect(report).toMatch(/^- From structure synths .*, not timed: 60 app\.$/m);
     expect(report).toContain('Quick run');
     expect(report).toContain('No value is over its limit.');
     expect(report).toMatch(/^- 10 services: measured on what `npx cdk synth` wrote/m);
