@@ -6,6 +6,7 @@ import type { CfnTemplate } from '../../lib/compliance/template-text';
 import { pipelineStageName } from '../../lib/resource-names';
 import { nearestLimits } from '../../lib/synth-summary';
 import { CHECKS_FILE } from '../../runtime/hooks/checks-file';
+import { templatesIn } from '../lib/cfn-lint';
 
 /** What the bench reads back from a synthesized cloud assembly (`cdk.out`). */
 export interface AssemblyFacts {
@@ -24,20 +25,9 @@ export interface AssemblyFacts {
   readonly hookBundleKb: number;
 }
 
-/** Every file below `dir`. */
-function walk(dir: string, out: string[] = []): string[] {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, out);
-    else out.push(full);
-  }
-  return out;
-}
-
 /** Reads the templates and code assets of the cloud assembly in `outdir`. */
 export function readAssembly(outdir: string): AssemblyFacts {
-  const files = walk(outdir);
-  const templates = files.filter((f) => f.endsWith('.template.json'));
+  const templates = templatesIn(outdir);
   let largestStack = 0;
   let pipelineStages: string[] = [];
   const checked: TemplateMeasurements[] = [];
