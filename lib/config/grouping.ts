@@ -29,6 +29,15 @@ export const MAX_SERVICES_PER_GROUP = 15;
  */
 export const STACK_RESOURCES = { stack: 3, service: 27, frontDoor: 9 } as const;
 
+/** A stage's services by the stack they deploy in, stacks and services in entry order. */
+export function servicesByStack<S extends { readonly stack: string }>(
+  services: readonly S[],
+): Map<string, S[]> {
+  const stacks = new Map<string, S[]>();
+  for (const s of services) stacks.set(s.stack, [...(stacks.get(s.stack) ?? []), s]);
+  return stacks;
+}
+
 /** The resources a stack of these services will hold, at most. */
 export function stackResources(services: readonly { readonly lattice: boolean }[]): number {
   return services.reduce<number>(

@@ -10,6 +10,7 @@ import {
   MAX_ACTIONS_PER_STAGE,
   MAX_RESOURCES_PER_STACK,
   MAX_SERVICES_PER_GROUP,
+  servicesByStack,
   stackResources,
   maxSingleStacks,
   waveActions,
@@ -471,16 +472,14 @@ function checkConditionRules(where: string, stage: StageModel): void {
  * for CloudFormation.
  */
 function checkPipelineLimits(where: string, stage: StageModel): void {
-  const stacks = new Map<string, string[]>();
-  for (const s of stage.services) stacks.set(s.stack, [...(stacks.get(s.stack) ?? []), s.name]);
-  for (const [stack, members] of stacks) {
-    if (members.length > MAX_SERVICES_PER_GROUP) {
-      const moved = members.slice(MAX_SERVICES_PER_GROUP);
+  const stacks = servicesByStack(stage.services);
+  for (const [stack, services] of stacks) {
+    if (services.length > MAX_SERVICES_PER_GROUP) {
+      const moved = services.slice(MAX_SERVICES_PER_GROUP).map((s) => s.name);
       fail(
-        `${where}: stack "${stack}" holds ${members.length} services, more than the ${MAX_SERVICES_PER_GROUP} that fit under CloudFormation's resource limit. Fix: give ${moved.map((m) => `"${m}"`).join(', ')} another stack, e.g. { name: "${moved[0]}", stack: "${stack}-2" }`,
+        `${where}: stack "${stack}" holds ${services.length} services, more than the ${MAX_SERVICES_PER_GROUP} that fit under CloudFormation's resource limit. Fix: give ${moved.map((m) => `"${m}"`).join(', ')} another stack, e.g. { name: "${moved[0]}", stack: "${stack}-2" }`,
       );
     }
-    const services = stage.services.filter((s) => s.stack === stack);
     const resources = stackResources(services);
     if (resources > MAX_RESOURCES_PER_STACK) {
       const fronted = services.filter((s) => s.lattice).map((s) => `"${s.name}"`);

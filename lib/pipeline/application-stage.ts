@@ -2,7 +2,8 @@ import { Stage, type StageProps } from 'aws-cdk-lib';
 import { AccountPrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledgeReviewedWildcards } from '../compliance/gate';
-import type { EnvironmentModel, ServiceModel, StageModel } from '../config/model';
+import { servicesByStack } from '../config/grouping';
+import type { EnvironmentModel, StageModel } from '../config/model';
 import type { FunctionCode } from '../service/function-bundles';
 import { serviceStackName } from '../resource-names';
 import { ServiceStack } from '../service/service-stack';
@@ -41,9 +42,7 @@ export class ApplicationStage extends Stage {
         ? new AccountPrincipal(props.smokeTestAccount)
         : undefined;
     // One stack per service, or per shared stack the stage entry names, in entry order.
-    const stacks = new Map<string, ServiceModel[]>();
-    for (const s of stage.services) stacks.set(s.stack, [...(stacks.get(s.stack) ?? []), s]);
-    this.serviceStacks = [...stacks].map(
+    this.serviceStacks = [...servicesByStack(stage.services)].map(
       ([stackId, services]) =>
         new ServiceStack(this, stackId, {
           stackName: serviceStackName(stage.prefix, stackId),
