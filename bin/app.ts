@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import * as path from 'path';
 import { buildApp } from '../lib/build-app';
-import { readFindings } from '../lib/compliance/gate';
+import { readFindings, type Finding } from '../lib/compliance/gate';
 import { ConfigError } from '../lib/config/config-error';
 import { loadApp } from '../lib/config/load';
 import { synthSummary } from '../lib/synth-summary';
@@ -11,15 +11,15 @@ const root = path.join(__dirname, '..');
 try {
   const model = loadApp(root);
   const { app, deployChecks } = buildApp(model);
-  let assemblyDir = app.outdir;
+  // The gate holds whichever stacks the CLI selected: a finding in any stage fails synth.
+  let findings: Finding[];
   try {
-    assemblyDir = app.synth().directory;
+    findings = readFindings(app.synth().directory);
   } catch (error) {
     // The gate's plugins throw after writing the report; the report says why.
-    if (readFindings(app.outdir).length === 0) throw error;
+    findings = readFindings(app.outdir);
+    if (findings.length === 0) throw error;
   }
-  // The gate holds whichever stacks the CLI selected: a finding in any stage fails synth.
-  const findings = readFindings(assemblyDir);
   console.error(synthSummary(model, deployChecks?.measured ?? [], findings).join('\n'));
   if (findings.length > 0) process.exitCode = 1;
 } catch (error) {
