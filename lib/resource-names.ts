@@ -150,6 +150,21 @@ export function applicationStageId(
   return single ? stage.name : `${stage.name}-${environment.name}`;
 }
 
+/** `SmokeTest-<stage>` for a stage of one wave, `SmokeTest-<stage>-wave<N>` otherwise. */
+export function smokeTestStepName(
+  stage: { readonly name: string; readonly waves: readonly unknown[] },
+  wave: { readonly index: number },
+): string {
+  return stage.waves.length === 1
+    ? `SmokeTest-${stage.name}`
+    : `SmokeTest-${stage.name}-wave${wave.index}`;
+}
+
+/** The manual approval before the first wave of a stage that asks for one. */
+export function approvalStepName(stage: { readonly name: string }): string {
+  return `Approve-${stage.name}`;
+}
+
 /** The first wave of the pipeline after asset publishing: every stage's monitoring stacks. */
 export const MONITORING_WAVE = 'Monitoring';
 

@@ -14,7 +14,12 @@ import {
 } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { stageEnvironments, type AppModel } from '../config/model';
-import { applicationStageId, MONITORING_WAVE, pipelineStageName } from '../resource-names';
+import {
+  applicationStageId,
+  approvalStepName,
+  MONITORING_WAVE,
+  pipelineStageName,
+} from '../resource-names';
 import { AccessLogBucket } from './access-log-bucket';
 import { ApplicationStage } from './application-stage';
 import type { FunctionCode } from '../service/function-bundles';
@@ -116,7 +121,7 @@ export class PipelineStack extends Stack {
         const pre: Step[] =
           stage.requiresApproval && wave.index === 1
             ? [
-                new ManualApprovalStep(`Approve-${stage.name}`, {
+                new ManualApprovalStep(approvalStepName(stage), {
                   comment: `Promote this release to ${stage.name} (${stageEnvironments(stage)
                     .map((e) => `${e.name}: ${e.account}/${e.region}`)
                     .join(', ')})?`,

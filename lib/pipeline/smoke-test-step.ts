@@ -2,7 +2,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CodeBuildStep, type IFileSetProducer } from 'aws-cdk-lib/pipelines';
 import { smokeTargetsPath } from '../../runtime/synthetic/smoke-targets';
 import type { StageModel, WaveModel } from '../config/model';
-import { LIVE_ALIAS, serviceBaseName } from '../resource-names';
+import { LIVE_ALIAS, serviceBaseName, smokeTestStepName } from '../resource-names';
 import { partitionOf } from './smoke-targets';
 
 /** Where the smoke step finds the cloud assembly, relative to the source it runs in. */
@@ -43,11 +43,4 @@ export function smokeTestStep(props: SmokeTestStepProps): CodeBuildStep {
       }),
     ],
   });
-}
-
-/** `SmokeTest-<stage>` for a stage of one wave, `SmokeTest-<stage>-wave<N>` otherwise. */
-export function smokeTestStepName(stage: StageModel, wave: WaveModel): string {
-  return stage.waves.length === 1
-    ? `SmokeTest-${stage.name}`
-    : `SmokeTest-${stage.name}-wave${wave.index}`;
 }

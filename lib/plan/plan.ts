@@ -13,11 +13,13 @@ import {
 import { strategyLabel, strategyMinutes, type DeploymentStrategy } from '../config/strategy';
 import { buildCommands } from '../pipeline/build-commands';
 import {
+  approvalStepName,
   latticeServiceName,
   monitoringStackName,
   MONITORING_WAVE,
   overviewDashboardName,
   pipelineStageName,
+  smokeTestStepName,
   stageHealthAlarmName,
   stageTopicName,
 } from '../resource-names';
@@ -233,13 +235,10 @@ function planWave(stage: StageModel, wave: WaveModel): PlannedWave {
     ...((window || entryAlarms.length > 0) && {
       entry: { ...(window && { window }), alarms: entryAlarms },
     }),
-    ...(stage.requiresApproval && wave.index === 1 && { approval: `Approve-${stage.name}` }),
+    ...(stage.requiresApproval && wave.index === 1 && { approval: approvalStepName(stage) }),
     ...(stage.smokeTests && {
       smokeTest: {
-        step:
-          stage.waves.length === 1
-            ? `SmokeTest-${stage.name}`
-            : `SmokeTest-${stage.name}-wave${wave.index}`,
+        step: smokeTestStepName(stage, wave),
         targets: smokeTargetsPath(stage.name, wave.index),
         checks: checks * environments.length,
       },
