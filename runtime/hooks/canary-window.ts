@@ -19,6 +19,8 @@ export interface CanaryWindow {
    * start for it, so the deployment's creation time stands in (an earlier, wider window).
    */
   readonly startedFrom: 'AllowTraffic' | 'deployment-created';
+  /** When the shift reached 100% (the end of `AllowTraffic`), once CodeDeploy says so. */
+  readonly trafficShiftedAt?: Date;
 }
 
 /** CodeDeploy answers `BatchGetDeploymentTargets` for at most this many ids per call. */
@@ -96,7 +98,12 @@ export async function findCanaryWindow(
 
   const allowTraffic = target.lifecycleEvents?.find((e) => e.lifecycleEventName === 'AllowTraffic');
   if (allowTraffic?.startTime !== undefined) {
-    return { version, trafficStartedAt: allowTraffic.startTime, startedFrom: 'AllowTraffic' };
+    return {
+      version,
+      trafficStartedAt: allowTraffic.startTime,
+      startedFrom: 'AllowTraffic',
+      ...(allowTraffic.endTime !== undefined && { trafficShiftedAt: allowTraffic.endTime }),
+    };
   }
   const deployment = await send(
     'GetDeployment',

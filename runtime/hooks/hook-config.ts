@@ -1,3 +1,4 @@
+import { parseJson, releaseJudgementSchema, type ReleaseJudgement } from '../judge/judge-config';
 import { latticeRegion } from '../synthetic/lattice-invoker';
 import type { SyntheticCheck } from '../synthetic/types';
 import { DEFAULT_CHECKS_FILE, readChecksFile } from './checks-file';
@@ -18,10 +19,11 @@ export const HOOK_ENV = {
   phase: 'HOOK_PHASE',
   /** Path of the checks file. @default `checks.json` beside the handler */
   checksFile: 'SYNTHETIC_CHECKS_FILE',
-  /** Post-traffic: invocations the new version must have served since traffic started shifting. @default 0 (not judged) */
-  minInvocations: 'MIN_INVOCATIONS',
-  /** Post-traffic: `fail` or `generate-traffic` when there were fewer. @default `fail` */
-  onQuiet: 'ON_QUIET',
+  /**
+   * Post-traffic: how the release is judged after the shift to 100%, as JSON (`policy`,
+   * `onQuiet`, `watchMinutes`; see `runtime/judge/judge-config.ts`). @default not judged
+   */
+  judgement: 'RELEASE_JUDGEMENT',
   /** Post-traffic: the service's VPC Lattice URL; the checks go through it instead of the alias. */
   targetUrl: 'TARGET_URL',
   /** Set by Lambda: the region to sign Lattice requests for when the URL does not name one. */
@@ -34,9 +36,8 @@ export interface HookConfig {
   readonly qualifier: string;
   readonly phase: HookPhase;
   readonly checks: readonly SyntheticCheck[];
-  /** 0: the canary's traffic is not counted. */
-  readonly minInvocations: number;
-  readonly onQuiet: OnQuiet;
+  /** Post-traffic: how the release is judged; absent: only the checks decide. */
+  readonly judgement?: ReleaseJudgement;
   /** Present when the post-traffic checks go through VPC Lattice. */
   readonly lattice?: { readonly url: string; readonly region: string };
 }
@@ -44,7 +45,6 @@ export interface HookConfig {
 const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
 const VERSION = /^[1-9][0-9]*$/;
 const ALIAS = /^(?!^[0-9]+$)[A-Za-z0-9_-]{1,128}$/;
-const WHOLE_NUMBER = /^[0-9]{1,9}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -53,9 +53,9 @@ type Env = Readonly<Record<string, string | undefined>>;
  *
  * The pre-traffic hook must target a published version (a number), never an alias: the alias
  * still points at the old version before traffic shifts. The post-traffic hook must target an
- * alias. Only the post-traffic hook judges the canary's traffic (`MIN_INVOCATIONS`) or goes
- * through Lattice (`TARGET_URL`): before traffic moves there is nothing to count, and Lattice
- * reaches the alias, which still serves the old version.
+ * alias. Only the post-traffic hook judges the release (`RELEASE_JUDGEMENT`) or goes through
+ * Lattice (`TARGET_URL`): before traffic moves there is nothing to judge, and Lattice reaches
+ * the alias, which still serves the old version.
  *
  * @param defaultChecksFile where the checks are when `SYNTHETIC_CHECKS_FILE` is not set
  * @throws Error naming every missing or invalid variable, and what is wrong with the checks file
@@ -91,6 +91,7 @@ export function readHookConfig(env: Env, defaultChecksFile = DEFAULT_CHECKS_FILE
   }
 
   const judgement = readJudgement(env, phase, problems);
+
   const lattice = readLattice(env, phase, problems);
 
   let checks: SyntheticCheck[] = [];
@@ -107,37 +108,26 @@ export function readHookConfig(env: Env, defaultChecksFile = DEFAULT_CHECKS_FILE
     qualifier,
     phase: phase as HookPhase,
     checks,
-    ...judgement,
+    ...(judgement !== undefined && { judgement }),
     ...(lattice !== undefined && { lattice }),
   };
 }
 
-function readJudgement(
-  env: Env,
-  phase: string,
-  problems: string[],
-): { minInvocations: number; onQuiet: OnQuiet } {
-  const rawMin = env[HOOK_ENV.minInvocations]?.trim() ?? '';
-  const rawOnQuiet = env[HOOK_ENV.onQuiet]?.trim() ?? '';
-  let minInvocations = 0;
-  if (rawMin !== '' && !WHOLE_NUMBER.test(rawMin)) {
+function readJudgement(env: Env, phase: string, problems: string[]): ReleaseJudgement | undefined {
+  const raw = env[HOOK_ENV.judgement]?.trim() ?? '';
+  if (raw === '') return undefined;
+  if (phase === 'pre-traffic') {
     problems.push(
-      `${HOOK_ENV.minInvocations} must be a whole number of 0 or more, got "${rawMin}"`,
+      `${HOOK_ENV.judgement} is for the post-traffic hook only: before traffic moves there is nothing to judge`,
     );
-  } else if (rawMin !== '') {
-    minInvocations = Number(rawMin);
+    return undefined;
   }
-  if (minInvocations > 0 && phase === 'pre-traffic') {
-    problems.push(
-      `${HOOK_ENV.minInvocations} is for the post-traffic hook only: before traffic moves there is nothing to count`,
-    );
+  try {
+    return parseJson(releaseJudgementSchema, raw, HOOK_ENV.judgement);
+  } catch (error) {
+    problems.push((error as Error).message);
+    return undefined;
   }
-  let onQuiet: OnQuiet = 'fail';
-  if (rawOnQuiet === 'fail' || rawOnQuiet === 'generate-traffic') onQuiet = rawOnQuiet;
-  else if (rawOnQuiet !== '') {
-    problems.push(`${HOOK_ENV.onQuiet} must be "fail" or "generate-traffic", got "${rawOnQuiet}"`);
-  }
-  return { minInvocations, onQuiet };
 }
 
 function readLattice(

@@ -7,8 +7,8 @@ import { lambdaInvoker } from '../synthetic/lambda-invoker';
 import { latticeInvoker, type LatticeInvokerOptions } from '../synthetic/lattice-invoker';
 import { runChecks, type CheckLogger } from '../synthetic/run-checks';
 import type { CheckResult, Invoker } from '../synthetic/types';
-import { gatherEvidence, type CanaryEvidence } from './canary-evidence';
 import { readHookConfig, type HookConfig } from './hook-config';
+import { judgeAfterShift, type PostTrafficVerdict } from './post-traffic-judgement';
 import { reportStatus, type HookExecutionIds, type ReportResult } from './report-status';
 
 export { DEFAULT_CHECKS_FILE } from './checks-file';
@@ -41,8 +41,8 @@ export interface HookOutcome {
   /** Why the status is `Failed`; absent on success. */
   readonly reason?: string;
   readonly results: readonly CheckResult[];
-  /** Post-traffic with `MIN_INVOCATIONS`: the canary's traffic, as far as it was counted. */
-  readonly evidence?: CanaryEvidence;
+  /** Post-traffic with `RELEASE_JUDGEMENT`: the release judge's verdict after the shift. */
+  readonly judgement?: PostTrafficVerdict;
 }
 
 /** The logging the hook needs. Powertools `Logger` satisfies it. */
@@ -54,7 +54,7 @@ export interface HookLogger extends CheckLogger {
 export interface TrafficHookDependencies {
   readonly lambda: LambdaClient;
   readonly codedeploy: CodeDeployClient;
-  /** Reads the canary's invocation count (post-traffic with `MIN_INVOCATIONS`). */
+  /** Reads the release's metrics and records the verdict (post-traffic with `RELEASE_JUDGEMENT`). */
   readonly cloudwatch: CloudWatchClient;
   /** Builds the invoker for `TARGET_URL`. @default {@link latticeInvoker} */
   readonly latticeInvoker?: (options: LatticeInvokerOptions) => Invoker;
@@ -72,6 +72,10 @@ export interface TrafficHookDependencies {
   readonly reportBackoffMs?: readonly number[];
   /** @default GENERATE_CONCURRENCY */
   readonly generateConcurrency?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+  /** Waits while the release watch waits for CloudWatch. @default setTimeout */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** The hook handler type produced by {@link createHandler}. */
@@ -86,13 +90,13 @@ export type TrafficHookHandler = (
  * `TARGET_URL` is set).
  *
  * Every invocation reports to CodeDeploy exactly once: `Succeeded` only when every check
- * passed, otherwise `Failed` (failed check, bad configuration or checks file, SDK error, too
- * little canary traffic, time budget spent). The budget is the remaining Lambda time minus
- * `reserveMs`; an overall deadline at the budget makes sure a hung call cannot delay the
- * report. With `MIN_INVOCATIONS`, the post-traffic hook first makes sure the new version served
- * enough invocations (see {@link gatherEvidence}), keeping back time for its checks. Each check
- * times out after `min(time left, maxCheckTimeoutMs)`. The report is retried on transient
- * errors within the reserve; when every attempt fails the error is logged and rethrown.
+ * passed, otherwise `Failed` (failed check, bad configuration or checks file, SDK error, a
+ * release the judge rolls back or cannot judge, time budget spent). The budget is the remaining
+ * Lambda time minus `reserveMs`; an overall deadline at the budget makes sure a hung call cannot
+ * delay the report. With `RELEASE_JUDGEMENT`, the post-traffic hook first judges the release
+ * (see {@link judgeAfterShift}), keeping back time for its checks. Each check times out after
+ * `min(time left, maxCheckTimeoutMs)`. The report is retried on transient errors within the
+ * reserve; when every attempt fails the error is logged and rethrown.
  */
 export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler {
   const logger = deps.logger ?? new Logger({ serviceName: 'traffic-hook' });
@@ -102,6 +106,7 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
   const backoffMs = deps.reportBackoffMs ?? REPORT_BACKOFF_MS;
   const concurrency = deps.generateConcurrency ?? GENERATE_CONCURRENCY;
   const makeLatticeInvoker = deps.latticeInvoker ?? latticeInvoker;
+  const clock = deps.now ?? Date.now;
   const retryPauses = backoffMs.slice(0, attempts - 1).reduce((sum, ms) => sum + ms, 0);
   const attemptTimeoutMs = Math.max(100, Math.floor((reserveMs - retryPauses) / attempts));
 
@@ -132,7 +137,7 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
       ...(outcome.reason !== undefined && { reason: outcome.reason }),
       checks: outcome.results.length,
       failedChecks: failed,
-      ...(outcome.evidence !== undefined && { evidence: outcome.evidence }),
+      ...(outcome.judgement !== undefined && { judgement: outcome.judgement }),
     };
 
     let reported: ReportResult;
@@ -181,29 +186,26 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
           `no time left for checks: ${remainingMs} ms remaining, ${reserveMs} ms reserved for reporting`,
         );
       }
-      const hookDeadline = Date.now() + budgetMs;
+      const hookDeadline = clock() + budgetMs;
       const invoker = config.lattice
         ? makeLatticeInvoker({ url: config.lattice.url, region: config.lattice.region })
         : lambdaInvoker(deps.lambda, config.functionName, config.qualifier);
 
-      let evidence: CanaryEvidence | undefined;
-      if (config.phase === 'post-traffic' && config.minInvocations > 0) {
+      let judgement: PostTrafficVerdict | undefined;
+      if (config.phase === 'post-traffic' && config.judgement !== undefined) {
         // The checks after it may need up to one check timeout: keep that back.
         const checksReserveMs = Math.min(maxCheckTimeoutMs, Math.floor(budgetMs / 2));
-        const verdict = await judgeTraffic(ids, config, invoker, hookDeadline - checksReserveMs);
-        if (!verdict.enough) {
-          return failed(verdict.reason, verdict.failure ? [verdict.failure] : [], verdict.evidence);
-        }
-        evidence = verdict.evidence;
-        logger.info('canary traffic is enough to judge the release', { ...labels, ...evidence });
+        judgement = await judgeRelease(ids, config, hookDeadline - checksReserveMs);
+        if (!judgement.passed) return failed(judgement.reason, [], judgement);
+        logger.info('release judged: pass', { ...labels, reason: judgement.reason });
       }
 
-      const checkBudgetMs = hookDeadline - Date.now();
+      const checkBudgetMs = hookDeadline - clock();
       if (checkBudgetMs <= 0) {
         return failed(
-          `no time left for checks after counting the canary's invocations (budget ${budgetMs} ms)`,
+          `no time left for checks after judging the release (budget ${budgetMs} ms)`,
           [],
-          evidence,
+          judgement,
         );
       }
       const checkLogger: CheckLogger = {
@@ -221,18 +223,18 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
         return failed(
           `time budget of ${budgetMs} ms ran out before every check finished`,
           [],
-          evidence,
+          judgement,
         );
       }
       const failures = results.filter((r) => !r.passed);
       return failures.length === 0
-        ? { status: 'Succeeded', results, ...(evidence !== undefined && { evidence }) }
+        ? { status: 'Succeeded', results, ...(judgement !== undefined && { judgement }) }
         : failed(
             `${failures.length} of ${results.length} checks failed: ${failures
               .map((r) => `${r.name} (${r.reason ?? 'failed'})`)
               .join('; ')}`,
             results,
-            evidence,
+            judgement,
           );
     } catch (error) {
       return failed(`hook error: ${describeError(error)}`);
@@ -241,33 +243,37 @@ export function createHandler(deps: TrafficHookDependencies): TrafficHookHandler
     }
   }
 
-  /** Counts the canary's traffic (and tops it up) until `deadline` at the latest. */
-  async function judgeTraffic(
+  /** Judges the release after the shift to 100%, until `deadline` at the latest. */
+  async function judgeRelease(
     ids: HookExecutionIds,
     config: HookConfig,
-    invoker: Invoker,
     deadline: number,
-  ): ReturnType<typeof gatherEvidence> {
+  ): Promise<PostTrafficVerdict> {
     const controller = new AbortController();
     const timer = setTimeout(
-      () => controller.abort(new Error("the hook's time for counting the canary ran out")),
-      Math.max(0, deadline - Date.now()),
+      () => controller.abort(new Error("the hook's time for judging the release ran out")),
+      Math.max(0, deadline - clock()),
     );
     try {
-      return await gatherEvidence({
+      return await judgeAfterShift({
         codedeploy: deps.codedeploy,
         cloudwatch: deps.cloudwatch,
         deploymentId: ids.deploymentId,
-        config,
-        invoker,
+        functionName: config.functionName,
+        alias: config.qualifier,
+        judgement: config.judgement!,
+        checks: config.checks,
+        versionInvoker: (version) => lambdaInvoker(deps.lambda, config.functionName, version),
         concurrency,
         maxCheckTimeoutMs,
         deadline,
         signal: controller.signal,
+        now: clock,
+        ...(deps.sleep && { sleep: deps.sleep }),
       });
     } finally {
       clearTimeout(timer);
-      controller.abort(new Error('done counting'));
+      controller.abort(new Error('done judging'));
     }
   }
 }
@@ -289,9 +295,9 @@ async function raceDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'de
 function failed(
   reason: string,
   results: readonly CheckResult[] = [],
-  evidence?: CanaryEvidence,
+  judgement?: PostTrafficVerdict,
 ): HookOutcome {
-  return { status: 'Failed', reason, results, ...(evidence !== undefined && { evidence }) };
+  return { status: 'Failed', reason, results, ...(judgement !== undefined && { judgement }) };
 }
 
 function readIds(event: unknown): HookExecutionIds | undefined {

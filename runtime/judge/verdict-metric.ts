@@ -38,3 +38,19 @@ export function verdictDimensions(
     { Name: 'Version', Value: version },
   ];
 }
+
+/**
+ * The verdict alarm of a release, in the deployment group: ALARM when the judge published a
+ * rollback verdict in any of the last three minutes (one is enough; three keep it in ALARM until
+ * CodeDeploy, which polls the alarms while the deployment runs, has seen it). Missing data is
+ * not breaching: no verdict, no rollback.
+ */
+export const VERDICT_ALARM = {
+  evaluationPeriods: 3,
+  datapointsToAlarm: 1,
+  threshold: 1,
+  comparison: 'GreaterThanOrEqualToThreshold',
+} as const;
+
+/** How often the scheduled judge runs while deployments are in progress. */
+export const JUDGE_EVERY_MINUTES = 1;

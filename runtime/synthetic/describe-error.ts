@@ -21,3 +21,13 @@ export function isErrorLike(error: unknown): error is Error {
   const { name, message } = error as Record<string, unknown>;
   return typeof name === 'string' && typeof message === 'string';
 }
+
+/**
+ * Like {@link describeError}, but a plain `Error` (one of this project's own, which already says
+ * what failed) by its message alone.
+ */
+export function errorMessage(error: unknown): string {
+  return isErrorLike(error) && error.name === 'Error' && error.message
+    ? error.message
+    : describeError(error);
+}

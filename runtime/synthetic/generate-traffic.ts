@@ -2,31 +2,37 @@ import { runChecks } from './run-checks';
 import type { CheckResult, Invoker, SyntheticCheck } from './types';
 
 export interface GenerateTrafficOptions {
-  /** Passing invocations to make. */
+  /** Calls to make. */
   readonly count: number;
-  /** Invocations in flight at most. */
+  /** Calls in flight at most. */
   readonly concurrency: number;
-  /** Each invocation is aborted and failed after this long. */
+  /** Each call is aborted and failed after this long. */
   readonly perCheckTimeoutMs: number;
-  /** Aborts when the time for generating runs out; whatever is in flight is abandoned. */
+  /** A call that took longer than this many milliseconds is slow. */
+  readonly slowMs: number;
+  /** Aborts when the time for generating runs out; whatever is in flight is not counted. */
   readonly signal: AbortSignal;
 }
 
-/** How the generating went. */
+/** What the synthetic calls did. */
 export interface GeneratedTraffic {
-  /** Invocations that passed their check. */
-  readonly passed: number;
-  /** The first invocation that failed its check; generating stopped there. */
-  readonly failure?: CheckResult;
-  /** The signal aborted before `count` invocations passed. */
+  /** Calls that finished (passed or failed). */
+  readonly calls: number;
+  /** Calls that failed their check. */
+  readonly errors: number;
+  /** Calls slower than `slowMs`. */
+  readonly slow: number;
+  /** The first call that failed its check, for the report. */
+  readonly firstFailure?: CheckResult;
+  /** The signal aborted before `count` calls finished. */
   readonly outOfTime: boolean;
 }
 
 /**
  * Invokes the target with the checks in turn (the first, the second, ..., the first again)
- * until `count` invocations have passed, with at most `concurrency` in flight. Every
- * invocation is judged like a check; the first failure stops the run and aborts the others.
- * Never rejects because of an invocation.
+ * until `count` calls have finished, with at most `concurrency` in flight, and counts how many
+ * failed their check and how many were slow: the release judge weighs them with the real
+ * traffic. Never rejects because of a call.
  *
  * @throws RangeError when there are no checks
  */
@@ -36,38 +42,35 @@ export async function generateTraffic(
   options: GenerateTrafficOptions,
 ): Promise<GeneratedTraffic> {
   if (checks.length === 0) throw new RangeError('generating traffic needs at least one check');
-  const stop = new AbortController();
-  const onAbort = (): void => stop.abort(options.signal.reason);
-  if (options.signal.aborted) onAbort();
-  else options.signal.addEventListener('abort', onAbort, { once: true });
-
   let started = 0;
-  let passed = 0;
-  let failure: CheckResult | undefined;
+  let calls = 0;
+  let errors = 0;
+  let slow = 0;
+  let firstFailure: CheckResult | undefined;
   const worker = async (): Promise<void> => {
-    while (started < options.count && !stop.signal.aborted) {
+    while (started < options.count && !options.signal.aborted) {
       const check = checks[started % checks.length];
       started++;
       const [result] = await runChecks([check], invoker, {
         perCheckTimeoutMs: options.perCheckTimeoutMs,
-        signal: stop.signal,
+        signal: options.signal,
       });
-      if (result.passed) passed++;
-      else if (!stop.signal.aborted) {
-        failure = result;
-        stop.abort(new Error(`check "${result.name}" failed`));
+      if (options.signal.aborted) return;
+      calls++;
+      if (result.latencyMs > options.slowMs) slow++;
+      if (!result.passed) {
+        errors++;
+        firstFailure ??= result;
       }
     }
   };
-  try {
-    const workers = Math.max(1, Math.min(options.concurrency, options.count));
-    await Promise.all(Array.from({ length: workers }, worker));
-  } finally {
-    options.signal.removeEventListener('abort', onAbort);
-  }
+  const workers = Math.max(1, Math.min(options.concurrency, options.count));
+  await Promise.all(Array.from({ length: workers }, worker));
   return {
-    passed,
-    ...(failure !== undefined && { failure }),
-    outOfTime: failure === undefined && passed < options.count,
+    calls,
+    errors,
+    slow,
+    ...(firstFailure !== undefined && { firstFailure }),
+    outOfTime: calls < options.count,
   };
 }

@@ -22,8 +22,6 @@ describe('readHookConfig', () => {
       qualifier: '7',
       phase: 'pre-traffic',
       checks: CHECKS,
-      minInvocations: 0,
-      onQuiet: 'fail',
     });
   });
 
@@ -38,19 +36,27 @@ describe('readHookConfig', () => {
 
   it('reads the post-traffic judgement and the Lattice URL with its region', () => {
     const url = 'https://orders-0a1b.7d67968.vpc-lattice-svcs.eu-central-1.on.aws';
+    const judgement = {
+      policy: {
+        errorRatePercent: 1,
+        baselineErrorRatePercent: 0.1,
+        p99LatencyMs: 800,
+        confidencePercent: 99,
+        powerPercent: 90,
+        compareToBaseline: true,
+        requireVerdict: true,
+      },
+      onQuiet: 'generate-traffic',
+      watchMinutes: 10,
+    };
     expect(
       readHookConfig({
         ...post,
-        MIN_INVOCATIONS: '50',
-        ON_QUIET: 'generate-traffic',
+        RELEASE_JUDGEMENT: JSON.stringify(judgement),
         TARGET_URL: url,
         AWS_REGION: 'us-east-1',
       }),
-    ).toMatchObject({
-      minInvocations: 50,
-      onQuiet: 'generate-traffic',
-      lattice: { url, region: 'eu-central-1' },
-    });
+    ).toMatchObject({ judgement, lattice: { url, region: 'eu-central-1' } });
     expect(
       readHookConfig({ ...post, TARGET_URL: 'https://orders.example.com', AWS_REGION: 'us-east-1' })
         .lattice,
@@ -62,11 +68,11 @@ describe('readHookConfig', () => {
       readHookConfig({
         HOOK_PHASE: 'post-traffic',
         TARGET_QUALIFIER: 'live',
-        MIN_INVOCATIONS: '-1',
+        RELEASE_JUDGEMENT: '{"onQuiet":"fail"}',
         SYNTHETIC_CHECKS_FILE: folder.write('{}'),
       }),
     ).toThrow(
-      /^invalid hook configuration: TARGET_FUNCTION_NAME is not set; MIN_INVOCATIONS must be a whole number of 0 or more, got "-1"; .*checks-\d+\.json must be an array of synthetic checks, got object$/,
+      /^invalid hook configuration: TARGET_FUNCTION_NAME is not set; RELEASE_JUDGEMENT is invalid at policy: .*; .*checks-\d+\.json must be an array of synthetic checks, got object$/,
     );
   });
 });

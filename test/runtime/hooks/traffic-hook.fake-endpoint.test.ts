@@ -9,7 +9,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createHandler, type HookLogger } from '../../../runtime/hooks/traffic-hook';
-import { INVOCATIONS_OF_VERSION_7, checksFolder, hookEnv } from './fixtures';
+import { checksFolder, hookEnv } from './fixtures';
 
 type Behaviour = 'healthy' | 'function-error' | 'throttled' | 'hang' | 'server-error';
 
@@ -23,15 +23,20 @@ interface Fake {
   /** What CodeDeploy and CloudWatch say about the canary. */
   canary: {
     targetVersion: string;
-    /** Epoch seconds of the AllowTraffic start. */
+    /** Epoch seconds of the AllowTraffic start and end. */
     allowTrafficStart: number;
-    /** Invocations per minute that CloudWatch returns. */
+    allowTrafficEnd: number;
+    /** Calls of the new version per minute that CloudWatch returns, from the shift's start. */
     invocations: number[];
+    /** Failed calls among them, per minute. */
+    errors: number[];
     /** Status codes (with an error type) to answer calls of this operation with. */
     faults: Record<string, { status: number; type: string }>;
   };
   /** Every CodeDeploy and CloudWatch call besides the report: operation and input. */
   calls: { operation: string; input: Record<string, unknown> }[];
+  /** The verdict datapoints the hook recorded. */
+  verdicts: { MetricName: string; Value: number }[];
   close(): Promise<void>;
 }
 
@@ -54,6 +59,7 @@ function answerRead(fake: Fake, operation: string, input: Record<string, unknown
                   lifecycleEventName: 'AllowTraffic',
                   status: 'Succeeded',
                   startTime: fake.canary.allowTrafficStart,
+                  endTime: fake.canary.allowTrafficEnd,
                 },
               ],
               lambdaFunctionInfo: {
@@ -67,14 +73,42 @@ function answerRead(fake: Fake, operation: string, input: Record<string, unknown
         ],
       };
     case 'GetMetricData':
-      return {
-        MetricDataResults: [
-          { Id: 'invocations', Values: fake.canary.invocations, StatusCode: 'Complete' },
-        ],
-      };
+      return { MetricDataResults: metricResults(fake, input) };
+    case 'PutMetricData':
+      fake.verdicts.push(...(input.MetricData as { MetricName: string; Value: number }[]));
+      return {};
     default:
       return undefined;
   }
+}
+
+/**
+ * CloudWatch's answer to the hook's GetMetricData: per minute from the shift's start, the new
+ * version's calls and failures (every call under the threshold, none throttled), and one
+ * verdict a minute from the scheduled judge.
+ */
+function metricResults(fake: Fake, input: Record<string, unknown>) {
+  const start = Math.floor(fake.canary.allowTrafficStart / 60) * 60;
+  const queries = input.MetricDataQueries as { Id: string }[];
+  return queries.map(({ Id }) => {
+    const key = Id.split('_')[1];
+    const series: Record<string, number[]> = {
+      releasedCalls: fake.canary.invocations,
+      aliasCalls: fake.canary.invocations,
+      functionCalls: fake.canary.invocations,
+      releasedErrors: fake.canary.errors,
+      aliasErrors: fake.canary.errors,
+      releasedFast: fake.canary.invocations.map(() => 100),
+      aliasFast: fake.canary.invocations.map(() => 100),
+    };
+    const values = Id === 'verdicts' ? [1] : (series[key] ?? []);
+    return {
+      Id,
+      StatusCode: 'Complete',
+      Timestamps: values.map((_, i) => start + i * 60),
+      Values: values,
+    };
+  });
 }
 
 async function startFake(): Promise<Fake> {
@@ -84,8 +118,16 @@ async function startFake(): Promise<Fake> {
     reports: [],
     behaviour: 'healthy',
     reportFailures: [],
-    canary: { targetVersion: '7', allowTrafficStart: 0, invocations: [], faults: {} },
+    canary: {
+      targetVersion: '7',
+      allowTrafficStart: 0,
+      allowTrafficEnd: 0,
+      invocations: [],
+      errors: [],
+      faults: {},
+    },
     calls: [],
+    verdicts: [],
   } as unknown as Fake;
   const server = http.createServer((req, res) => {
     let body = '';
@@ -247,37 +289,63 @@ test('a report that fails once is retried and lands once', async () => {
   expect(fake.reports).toEqual([{ status: 'Succeeded', executionId: 'exec-1' }]);
 });
 
-describe('post-traffic with MIN_INVOCATIONS (no silent pass)', () => {
-  const quiet = { ...postEnv, MIN_INVOCATIONS: '6', ON_QUIET: 'generate-traffic' };
+describe('post-traffic with RELEASE_JUDGEMENT', () => {
+  const judged = (onQuiet: 'fail' | 'generate-traffic') => ({
+    ...postEnv,
+    RELEASE_JUDGEMENT: JSON.stringify({
+      policy: {
+        errorRatePercent: 1,
+        baselineErrorRatePercent: 0.1,
+        p99LatencyMs: 800,
+        confidencePercent: 99,
+        powerPercent: 90,
+        compareToBaseline: true,
+        requireVerdict: true,
+      },
+      onQuiet,
+      watchMinutes: 10,
+    }),
+  });
   beforeEach(() => {
-    fake.canary.allowTrafficStart = Math.floor(Date.now() / 1000) - 600;
-    fake.canary.invocations = [1, 0, 2]; // 3 of the 6 needed
+    // A 10-minute canary that ended 10 minutes ago: CloudWatch holds it all, no waiting.
+    const now = Math.floor(Date.now() / 1000);
+    fake.canary.allowTrafficStart = now - 20 * 60;
+    fake.canary.allowTrafficEnd = now - 10 * 60;
+    fake.canary.invocations = Array(16).fill(2); // 32 calls: too few for a verdict
+    fake.canary.errors = Array(16).fill(0);
   });
 
-  test('reads CodeDeploy and CloudWatch, generates the 3 missing invocations, then runs the checks', async () => {
-    const { outcome } = await hook(5_000, 1_500, quiet)();
+  test('reads CodeDeploy and CloudWatch, calls version 7 for the rest of the sample, records the verdict, then runs the checks', async () => {
+    // Time for 223 calls over HTTP, even on a busy machine.
+    const { outcome } = await hook(30_000, 1_500, judged('generate-traffic'))();
+    expect(outcome.reason).toBeUndefined();
     expect(outcome.status).toBe('Succeeded');
-    expect(outcome.evidence).toMatchObject({ version: '7', measured: 3, generated: 3, needed: 6 });
+    // 255 good calls pass; CloudWatch held 16 minutes of 2.
+    expect(outcome.judgement?.synthetic).toEqual({ calls: 223, errors: 0, slow: 0 });
     expect(fake.calls.map((c) => c.operation)).toEqual([
       'ListDeploymentTargets',
       'BatchGetDeploymentTargets',
       'GetMetricData',
+      'PutMetricData',
+      'GetMetricData',
     ]);
-    const query = fake.calls[2].input.MetricDataQueries as { MetricStat: unknown }[];
-    expect(query[0].MetricStat).toEqual(INVOCATIONS_OF_VERSION_7);
-    expect(fake.invokes).toHaveLength(3 + 2); // generated, then the two checks
-    for (const i of fake.invokes) {
+    const generated = fake.invokes.slice(0, 223);
+    for (const i of generated) {
+      expect(i.path).toBe('/2015-03-31/functions/prod-greeter/invocations?Qualifier=7');
+    }
+    for (const i of fake.invokes.slice(223)) {
       expect(i.path).toBe('/2015-03-31/functions/prod-greeter/invocations?Qualifier=live');
     }
+    expect(fake.verdicts.find((d) => d.MetricName === 'Verdict')?.Value).toBe(0);
     expect(fake.reports).toEqual([{ status: 'Succeeded', executionId: 'exec-1' }]);
   });
 
-  test('a quiet canary with ON_QUIET=fail: Failed, reported once, nothing invoked', async () => {
-    const { outcome } = await hook(5_000, 1_500, { ...quiet, ON_QUIET: 'fail' })();
+  test('a release failing its real calls: Failed with the numbers, reported once, nothing invoked', async () => {
+    fake.canary.errors = Array(16).fill(1);
+    const { outcome } = await hook(5_000, 1_500, judged('generate-traffic'))();
     expect(outcome.status).toBe('Failed');
-    expect(outcome.reason).toMatch(
-      /^version 7 served 3 invocations since traffic started shifting at \d\d:\d\d UTC; the release needs 6 to be judged/,
-    );
+    expect(outcome.reason).toMatch(/^version 7: roll back: 16 of 32 calls failed \(50%\)/);
+    expect(fake.verdicts.find((d) => d.MetricName === 'Verdict')?.Value).toBe(1);
     expect(fake.invokes).toHaveLength(0);
     expect(fake.reports).toEqual([{ status: 'Failed', executionId: 'exec-1' }]);
   });
@@ -295,9 +363,9 @@ describe('post-traffic with MIN_INVOCATIONS (no silent pass)', () => {
     'an error answer from %s: Failed, reported once, naming the call',
     async (operation, status, type, message) => {
       fake.canary.faults[operation] = { status, type };
-      const { outcome } = await hook(5_000, 1_500, quiet)();
+      const { outcome } = await hook(5_000, 1_500, judged('fail'))();
       expect(outcome.status).toBe('Failed');
-      expect(outcome.reason).toContain("could not count the canary's invocations");
+      expect(outcome.reason).toContain('could not judge the release');
       expect(outcome.reason).toContain(message);
       expect(fake.invokes).toHaveLength(0);
       expect(fake.reports).toEqual([{ status: 'Failed', executionId: 'exec-1' }]);

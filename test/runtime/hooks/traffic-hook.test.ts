@@ -275,19 +275,34 @@ describe('traffic hook', () => {
       'must be an alias name',
     ],
     [
-      'MIN_INVOCATIONS is not a whole number',
-      { ...POST_ENV, MIN_INVOCATIONS: '2.5' },
-      'MIN_INVOCATIONS must be a whole number of 0 or more, got "2.5"',
+      'RELEASE_JUDGEMENT is not JSON',
+      { ...POST_ENV, RELEASE_JUDGEMENT: '{policy' },
+      'RELEASE_JUDGEMENT is not JSON',
     ],
     [
-      'MIN_INVOCATIONS is set on the pre-traffic hook',
-      { ...PRE_ENV, MIN_INVOCATIONS: '50' },
-      'MIN_INVOCATIONS is for the post-traffic hook only',
+      'RELEASE_JUDGEMENT is set on the pre-traffic hook',
+      { ...PRE_ENV, RELEASE_JUDGEMENT: '{}' },
+      'RELEASE_JUDGEMENT is for the post-traffic hook only',
     ],
     [
-      'ON_QUIET is unknown',
-      { ...POST_ENV, MIN_INVOCATIONS: '50', ON_QUIET: 'ignore' },
-      'ON_QUIET must be "fail" or "generate-traffic", got "ignore"',
+      'RELEASE_JUDGEMENT has an unknown onQuiet',
+      {
+        ...POST_ENV,
+        RELEASE_JUDGEMENT: JSON.stringify({
+          policy: {
+            errorRatePercent: 1,
+            baselineErrorRatePercent: 0.1,
+            p99LatencyMs: 800,
+            confidencePercent: 99,
+            powerPercent: 90,
+            compareToBaseline: true,
+            requireVerdict: true,
+          },
+          onQuiet: 'ignore',
+          watchMinutes: 10,
+        }),
+      },
+      'RELEASE_JUDGEMENT is invalid at onQuiet',
     ],
     [
       'TARGET_URL is set on the pre-traffic hook',

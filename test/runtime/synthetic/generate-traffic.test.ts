@@ -30,33 +30,42 @@ const options = (count: number, concurrency: number, signal = new AbortControlle
   count,
   concurrency,
   perCheckTimeoutMs: 1_000,
+  slowMs: 1_000,
   signal,
 });
 
 describe('generateTraffic', () => {
-  it('runs the checks in turn until the count has passed', async () => {
+  it('runs the checks in turn until the count has been made', async () => {
     const t = target();
     const result = await generateTraffic(CHECKS, t.invoker, options(7, 1));
-    expect(result).toEqual({ passed: 7, outOfTime: false });
+    expect(result).toEqual({ calls: 7, errors: 0, slow: 0, outOfTime: false });
     expect(t.seen).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a']);
   });
 
   it('keeps at most `concurrency` invocations in flight', async () => {
     const t = target(5);
     const result = await generateTraffic(CHECKS, t.invoker, options(20, 3));
-    expect(result.passed).toBe(20);
+    expect(result.calls).toBe(20);
     expect(t.maxInFlight()).toBe(3);
   });
 
-  it('stops at the first failure and returns it', async () => {
+  it('counts failures and keeps going: the judge weighs them with the real traffic', async () => {
     const t = target(1, { b: 503 });
-    const result = await generateTraffic(CHECKS, t.invoker, options(30, 1));
+    const result = await generateTraffic(CHECKS, t.invoker, options(6, 1));
     expect(result).toEqual({
-      passed: 1,
+      calls: 6,
+      errors: 2,
+      slow: 0,
       outOfTime: false,
-      failure: expect.objectContaining({ name: 'b', passed: false, statusCode: 503 }),
+      firstFailure: expect.objectContaining({ name: 'b', passed: false, statusCode: 503 }),
     });
-    expect(t.seen).toEqual(['a', 'b']);
+    expect(t.seen).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+  });
+
+  it('counts the calls slower than slowMs', async () => {
+    const t = target(30);
+    const result = await generateTraffic(CHECKS, t.invoker, { ...options(4, 2), slowMs: 10 });
+    expect(result).toEqual({ calls: 4, errors: 0, slow: 4, outOfTime: false });
   });
 
   it('reports running out of time when the signal aborts first', async () => {
@@ -65,15 +74,17 @@ describe('generateTraffic', () => {
     setTimeout(() => controller.abort(new Error('time is up')), 70);
     const result = await generateTraffic(CHECKS, t.invoker, options(100, 2, controller.signal));
     expect(result.outOfTime).toBe(true);
-    expect(result.failure).toBeUndefined();
-    expect(result.passed).toBeGreaterThan(0);
-    expect(result.passed).toBeLessThan(100);
+    expect(result.errors).toBe(0);
+    expect(result.calls).toBeGreaterThan(0);
+    expect(result.calls).toBeLessThan(100);
   });
 
   it('does nothing for a count of 0, and refuses to run without checks', async () => {
     const t = target();
     expect(await generateTraffic(CHECKS, t.invoker, options(0, 4))).toEqual({
-      passed: 0,
+      calls: 0,
+      errors: 0,
+      slow: 0,
       outOfTime: false,
     });
     expect(t.seen).toEqual([]);
