@@ -8,17 +8,10 @@
 export const LIVE_ALIAS = 'live';
 
 /**
- * The alarms that judge a release of a service, by kind: they watch the version being deployed
- * (not the alias) and are the alarms of its deployment group, so any one of them rolls the
- * deployment back. `canary-vs-baseline` exists only where the service compares the new version
- * with the old one.
+ * The alarm that judges a release of a service, by kind: the release judge's verdict on the
+ * version being deployed. It is its deployment group's alarm, so it rolls the deployment back.
  */
-export const ALARM_KINDS = [
-  'canary-error-rate',
-  'canary-p99-latency',
-  'canary-throttles',
-  'canary-vs-baseline',
-] as const;
+export const ALARM_KINDS = ['canary-verdict'] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 /** The stack outputs of a service stack, per service (see `ServiceStack`). */
@@ -52,9 +45,22 @@ export function hookFunctionName(prefix: string, service: string, phase: 'pre' |
   return `${serviceBaseName(prefix, service)}-${phase}-hook`;
 }
 
-/** `<prefix>-<service>-canary-error-rate`, ...: the alarms that judge a release. */
-export function alarmName(prefix: string, service: string, kind: AlarmKind): string {
-  return `${serviceBaseName(prefix, service)}-${kind}`;
+/**
+ * `<prefix>-<service>-canary-verdict-v<version>`: the alarm on the release judge's verdict about
+ * one version. The version is in the name so that each release gets a new alarm.
+ */
+export function verdictAlarmName(prefix: string, service: string, version: string): string {
+  return `${serviceBaseName(prefix, service)}-canary-verdict-v${version}`;
+}
+
+/** `<prefix>-<service>-canary-verdict-v`: what every verdict alarm of a service starts with. */
+export function verdictAlarmPrefix(prefix: string, service: string): string {
+  return `${serviceBaseName(prefix, service)}-canary-verdict-v`;
+}
+
+/** `<prefix>-release-judge`: the function that judges a stage's releases in one environment. */
+export function releaseJudgeName(prefix: string): string {
+  return `${prefix}-release-judge`;
 }
 
 /**

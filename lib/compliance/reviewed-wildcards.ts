@@ -95,14 +95,28 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
     pattern: /^\*$/,
     actions: /^cloudwatch:GetMetricData$/,
     reason:
-      'Post-traffic hook: counts the new version\'s invocations during the canary (no silent pass on a quiet canary); CloudWatch GetMetricData does not support resource-level permissions, so AWS documents Resource "*" for it. Read-only.',
+      'Release judge and post-traffic hook: read the Lambda metrics of the release they judge (calls, errors, duration rank and throttles of the new version); CloudWatch GetMetricData does not support resource-level permissions, so AWS documents Resource "*" for it. Read-only.',
   },
   {
     part: 'Resource',
     pattern: /^\*$/,
-    actions: /^codedeploy:(ListDeploymentTargets|BatchGetDeploymentTargets)$/,
+    actions: /^cloudwatch:PutMetricData$/,
     reason:
-      'Post-traffic hook: reads which version its own deployment shifts to and when traffic started shifting (the deployment id comes from CodeDeploy\'s event); these two CodeDeploy calls have no resource-level permissions, so AWS documents Resource "*" for them. Read-only.',
+      'Release judge and post-traffic hook: record their verdicts as custom metrics; PutMetricData has no resource-level permissions (AWS documents Resource "*"), and the statement\'s cloudwatch:namespace condition keeps it to the judge\'s own namespace.',
+  },
+  {
+    part: 'Resource',
+    pattern: /^\*$/,
+    actions: /^codedeploy:(ListDeployments|ListDeploymentTargets|BatchGetDeploymentTargets)$/,
+    reason:
+      'Release judge and post-traffic hook: find the deployments in progress (an unscoped ListDeployments needs Resource "*") and read which version each shifts to and since when; the two deployment-target calls have no resource-level permissions, so AWS documents Resource "*" for them. Read-only.',
+  },
+  {
+    part: 'Resource',
+    pattern: /^arn:[a-z-]+:codedeploy:[a-z0-9-]+:\d{12}:deploymentgroup:\*\/[a-z0-9-]+-\*$/,
+    actions: /^codedeploy:(BatchGetDeployments|GetDeployment)$/,
+    reason:
+      "Release judge: reads the deployments of its own stage's deployment groups, all named <pipeline>-<stage>-<service>; CloudFormation names their applications, so the application part is a wildcard. Read-only.",
   },
   {
     part: 'Resource',

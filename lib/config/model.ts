@@ -82,41 +82,53 @@ export interface StageModel {
    * stage; an alarm in that time rolls the wave back. 0: no bake.
    */
   readonly bakeMinutes: number;
-  /** The stage does not start while any of its alarms fires (a `beforeEntry` condition). */
+  /**
+   * A wave does not start while the stage's health alarm fires in one of its environments (a
+   * `beforeEntry` condition); it waits up to `blockWaitMinutes`, then fails.
+   */
   readonly blockWhileAlarming: boolean;
+  /** Minutes the alarm blocker holds a release before failing it. */
+  readonly blockWaitMinutes: number;
   /** The stage starts only inside this window. */
   readonly deploymentWindow?: DeploymentWindowModel;
   readonly services: readonly ServiceModel[];
 }
 
 export interface AlarmThresholds {
-  /** Errors as a percentage of invocations, per minute, that fire the error-rate alarm. */
+  /**
+   * The error rate, in percent, a release is rolled back for (the release judge), and that
+   * fires the service's fleet alarm in a minute.
+   */
   readonly errorRatePercent: number;
-  /** Invocations a minute needs before its error rate is judged (fewer: not breaching). */
+  /** Fleet alarm: invocations a minute needs before its error rate counts (fewer: not breaching). */
   readonly minInvocationsPerMinute: number;
-  /** p99 duration over one minute, in milliseconds, that fires the alarm. */
+  /** The p99 duration, in milliseconds, a release is rolled back for, and the fleet alarm's. */
   readonly p99LatencyMs: number;
-  /** Throttles in one minute that fire the alarm. */
+  /** Fleet alarm: throttles in one minute that fire it. */
   readonly maxThrottles: number;
 }
 
-/** How a release of the service is judged beyond the alarms' fixed thresholds. */
+/**
+ * How a release of the service is judged (see `runtime/judge/judge.ts`): a test of its failed,
+ * slow and throttled calls over the whole release, against the thresholds of `alarms`.
+ */
 export interface CanaryJudgement {
+  /** A healthy version's error rate, in percent: the rate the judge must not roll back. */
+  readonly baselineErrorRatePercent: number;
+  /** How sure a rollback must be, in percent (1 − the false-rollback rate). */
+  readonly confidencePercent: number;
+  /** How sure a pass must be, in percent (1 − the chance of passing a version at the threshold). */
+  readonly powerPercent: number;
   /**
-   * Invocations of the new version the canary window must see; fewer and the release does not
-   * pass on silence. 0 for strategies without a window (all at once).
-   */
-  readonly minInvocations: number;
-  /**
-   * What the post-traffic hook does when the window saw fewer: `fail` the release, or
-   * `generate-traffic` (run the synthetic checks through the alias until there are enough).
+   * What the post-traffic hook does when real traffic cannot give a conclusive verdict: `fail`
+   * the release, or `generate-traffic` (call the new version with the synthetic checks until it
+   * can).
    */
   readonly onQuiet: 'fail' | 'generate-traffic';
-  /**
-   * Alarm when the new version's error rate exceeds the old version's by this many percentage
-   * points during the canary; absent: no comparison.
-   */
-  readonly baselineMarginPercent?: number;
+  /** Let the old version's measured rates raise the acceptable ones. */
+  readonly compareToBaseline: boolean;
+  /** Minutes the post-traffic hook watches real traffic at 100% at most. */
+  readonly watchMinutes: number;
 }
 
 export interface ServiceModel {
@@ -141,6 +153,8 @@ export interface ServiceModel {
   readonly stack: string;
   /** The strategy this service deploys with in this stage (the stage's, or the entry's override). */
   readonly strategy: DeploymentStrategy;
+  /** The calls a minute its stage entry says it expects; absent: not declared. */
+  readonly requestsPerMinute?: number;
   readonly checks: readonly SyntheticCheck[];
 }
 

@@ -1,15 +1,15 @@
 import {
-  ALARM_KINDS,
-  alarmName,
   applicationStageId,
   deployActionName,
   hookFunctionName,
   latticeServiceName,
   monitoringStackName,
   overviewDashboardName,
+  releaseJudgeName,
   serviceBaseName,
   serviceDashboardName,
   serviceStackName,
+  verdictAlarmName,
 } from '../resource-names';
 import type { StageModel } from './model';
 
@@ -126,10 +126,15 @@ export function derivedNames(
       add('function', hookFunctionName(stage.prefix, s.name, phase), what, owner, false, parts);
     }
     add('deployment group', base, 'deployment group', owner, true, parts);
-    for (const kind of ALARM_KINDS) {
-      const what = `${kind} alarm`;
-      add('alarm', alarmName(stage.prefix, s.name, kind), what, owner, false, parts);
-    }
+    // The verdict alarm names the version being released: measured with a 6-digit one.
+    add(
+      'alarm',
+      verdictAlarmName(stage.prefix, s.name, '999999'),
+      'canary-verdict alarm',
+      owner,
+      false,
+      parts,
+    );
     const dashboard = serviceDashboardName(stage.prefix, s.name);
     add('dashboard', dashboard, 'dashboard', owner, true, parts);
     if (s.lattice) {
@@ -145,6 +150,14 @@ export function derivedNames(
   add('stack', monitoring, 'monitoring stack', stageOwner, false, common);
   const overview = overviewDashboardName(stage.prefix);
   add('dashboard', overview, 'overview dashboard', stageOwner, false, common);
+  add(
+    'function',
+    releaseJudgeName(stage.prefix),
+    'release judge function',
+    stageOwner,
+    false,
+    common,
+  );
 
   const stackNames: Array<{ name: string; owner: NameOwner; parts: readonly string[] }> = [
     { name: monitoring, owner: stageOwner, parts: common },

@@ -2,7 +2,7 @@ import type { SyntheticCheck } from '../../runtime/synthetic/types';
 import { ConfigError } from './config-error';
 import type { AlarmThresholds, CanaryJudgement, ServiceModel } from './model';
 import { DEFAULTS, type ServiceDefinition } from './schema';
-import { isAllAtOnce, type DeploymentStrategy } from './strategy';
+import type { DeploymentStrategy } from './strategy';
 
 /** A service definition that passed its schema, with its folder, handler and checks. */
 export interface ParsedService {
@@ -19,14 +19,14 @@ export interface ParsedService {
 /**
  * One service in one stage: the definition's settings, its `stageOverrides` for the stage
  * (field by field; `environment`, `alarms` and `canary` key by key), the stage entry's
- * `lattice`, and the defaults. The canary judgement follows the strategy: a release that moves
- * all traffic at once has no window to count invocations in or compare against a baseline.
+ * `lattice` and `requestsPerMinute`, and the defaults.
  */
 export function resolveService(
   svc: ParsedService,
   stage: { readonly name: string; readonly requiresApproval: boolean },
   strategy: DeploymentStrategy,
   entryLattice: boolean | undefined,
+  requestsPerMinute?: number,
 ): { model: Omit<ServiceModel, 'stack'>; latticeSource: string } {
   const { def } = svc;
   const o = (
@@ -58,22 +58,22 @@ export function resolveService(
   }
 
   const c = { ...def.canary, ...o.canary };
-  const allAtOnce = isAllAtOnce(strategy);
-  const baseline = allAtOnce
-    ? undefined
-    : c.compareToBaseline === undefined
-      ? stage.requiresApproval
-        ? DEFAULTS.baselineMarginPercent
-        : undefined
-      : c.compareToBaseline === true
-        ? DEFAULTS.baselineMarginPercent
-        : c.compareToBaseline === false
-          ? undefined
-          : c.compareToBaseline.marginPercent;
+  const canaryField = (name: string) =>
+    o.canary && name in o.canary ? `stageOverrides.${stage.name}.canary.${name}` : `canary.${name}`;
+  const baselineErrorRatePercent =
+    c.baselineErrorRatePercent ?? alarms.errorRatePercent / DEFAULTS.baselineRatio;
+  if (baselineErrorRatePercent >= alarms.errorRatePercent) {
+    throw new ConfigError(
+      `Service definition "${def.name}" (${svc.file}): ${canaryField('baselineErrorRatePercent')} is ${baselineErrorRatePercent} in stage "${stage.name}", not below alarms.errorRatePercent (${alarms.errorRatePercent}), so the judge could not tell a healthy release from one at the threshold. Fix: use a healthy error rate below ${alarms.errorRatePercent}, e.g. ${alarms.errorRatePercent / DEFAULTS.baselineRatio}`,
+    );
+  }
   const canary: CanaryJudgement = {
-    minInvocations: allAtOnce ? 0 : (c.minInvocations ?? DEFAULTS.minInvocations),
+    baselineErrorRatePercent,
+    confidencePercent: c.confidencePercent ?? DEFAULTS.confidencePercent,
+    powerPercent: c.powerPercent ?? DEFAULTS.powerPercent,
     onQuiet: c.onQuiet ?? DEFAULTS.onQuiet,
-    ...(baseline !== undefined ? { baselineMarginPercent: baseline } : {}),
+    compareToBaseline: c.compareToBaseline ?? DEFAULTS.compareToBaseline,
+    watchMinutes: c.watchMinutes ?? DEFAULTS.watchMinutes,
   };
 
   const lattice = entryLattice ?? o.lattice ?? def.lattice ?? false;
@@ -96,6 +96,7 @@ export function resolveService(
       canary,
       lattice,
       strategy,
+      ...(requestsPerMinute !== undefined ? { requestsPerMinute } : {}),
       checks: svc.checks,
     },
     latticeSource,

@@ -255,9 +255,16 @@ export const DEFAULTS = {
   /** p99 alarm: 80% of the timeout, at most this. */
   p99LatencyMsMax: 1000,
   maxThrottles: 1,
-  minInvocations: 50,
   onQuiet: 'fail',
-  baselineMarginPercent: 1,
+  /** A healthy version's error rate: the threshold divided by this. */
+  baselineRatio: 10,
+  confidencePercent: 99,
+  powerPercent: 90,
+  compareToBaseline: true,
+  /** Minutes the post-traffic hook watches real traffic at 100% at most. */
+  watchMinutes: 10,
+  /** Minutes the alarm blocker holds a release at a wave's entry before failing it. */
+  blockWaitMinutes: 60,
   /** Bake after each wave of a stage that requires approval; 0 otherwise. */
   bakeMinutesWithApproval: 15,
   timeZone: 'UTC',
@@ -299,35 +306,48 @@ const alarms = z.strictObject({
 });
 
 const canary = z.strictObject({
-  minInvocations: z
-    .number()
-    .int({ error: 'must be a whole number. Fix: use 0 to 100000' })
-    .min(0, { error: 'is below 0. Fix: use 0 (no minimum) to 100000' })
-    .max(100000, { error: 'is above 100000. Fix: use 0 to 100000' })
+  baselineErrorRatePercent: z
+    .number({ error: 'must be a number. Fix: write a percentage such as 0.1' })
+    .gt(0, { error: 'is not above 0. Fix: use a percentage above 0, below errorRatePercent' })
+    .lt(100, { error: 'is not below 100. Fix: use a percentage below errorRatePercent' })
+    .optional(),
+  confidencePercent: z
+    .number({ error: 'must be a number. Fix: write a percentage such as 99' })
+    .min(80, {
+      error:
+        'is below 80: more than one healthy release in five could be rolled back. Fix: use 80 to 99.99',
+    })
+    .max(99.99, { error: 'is above 99.99. Fix: use 80 to 99.99' })
+    .optional(),
+  powerPercent: z
+    .number({ error: 'must be a number. Fix: write a percentage such as 90' })
+    .min(50, { error: 'is below 50. Fix: use 50 to 99.9' })
+    .max(99.9, { error: 'is above 99.9. Fix: use 50 to 99.9' })
     .optional(),
   onQuiet: z
     .enum(['fail', 'generate-traffic'], {
       error:
-        'is not a choice. Fix: use "fail" (a quiet canary fails the release) or "generate-traffic" (the post-traffic hook invokes the alias with the synthetic checks until there are enough invocations)',
+        'is not a choice. Fix: use "fail" (a release whose real traffic cannot be judged fails) or "generate-traffic" (the post-traffic hook calls the new version with the synthetic checks until the verdict is conclusive)',
     })
     .optional(),
   compareToBaseline: z
-    .union(
-      [
-        z.boolean(),
-        z.strictObject({
-          marginPercent: z
-            .number({ error: 'must be a number. Fix: write percentage points, e.g. 1' })
-            .gt(0, { error: 'is not above 0. Fix: use more than 0, up to 100 percentage points' })
-            .max(100, { error: 'is above 100. Fix: use more than 0, up to 100 percentage points' }),
-        }),
-      ],
-      {
-        error:
-          'must be true, false or { marginPercent }. Fix: e.g. compareToBaseline: { marginPercent: 2 }',
-      },
-    )
+    .boolean({
+      error:
+        "must be true or false. The old version's measured rates raise the acceptable ones; the gap between baselineErrorRatePercent and errorRatePercent replaced marginPercent. Fix: write compareToBaseline: true (or false)",
+    })
     .optional(),
+  watchMinutes: z
+    .number()
+    .int({ error: 'must be a whole number of minutes. Fix: use 1 to 13' })
+    .min(1, { error: 'is below 1. Fix: use 1 to 13 minutes' })
+    .max(13, {
+      error:
+        'is above 13 minutes: the post-traffic hook must report within its 15-minute Lambda timeout. Fix: use 1 to 13, or a longer canary so that it has its sample before 100%',
+    })
+    .optional(),
+  minInvocations: retired(
+    `was replaced by the sample the release judge works out: from errorRatePercent, baselineErrorRatePercent (default a tenth of it), confidencePercent (default ${DEFAULTS.confidencePercent}) and powerPercent (default ${DEFAULTS.powerPercent}) it knows how many calls a verdict needs, and npm run plan prints it. Fix: remove minInvocations`,
+  ),
 });
 
 const serviceSettings = {
@@ -371,11 +391,16 @@ export const stageServiceSchema = z.union(
       allAtOnceReason: reason.optional(),
       stack: stackName.optional(),
       lattice: z.boolean().optional(),
+      requestsPerMinute: z
+        .number({ error: 'must be a number. Fix: write the calls a minute you expect, e.g. 50' })
+        .gt(0, { error: 'is not above 0. Fix: write the calls a minute you expect, e.g. 50' })
+        .max(10_000_000, { error: 'is above 10,000,000. Fix: write calls a minute, e.g. 50' })
+        .optional(),
     }),
   ],
   {
     error:
-      'is not a service entry. Fix: write the service name, or { name, strategy, allAtOnceReason, stack, lattice }',
+      'is not a service entry. Fix: write the service name, or { name, strategy, allAtOnceReason, stack, lattice, requestsPerMinute }',
   },
 );
 
@@ -429,7 +454,24 @@ export const stageEntrySchema = z.strictObject({
     .min(0, { error: 'is below 0. Fix: use 0 (no bake) to 1440 minutes' })
     .max(1440, { error: 'is above 1440 minutes (one day). Fix: use 0 to 1440' })
     .optional(),
-  blockWhileAlarming: z.boolean().optional(),
+  blockWhileAlarming: z
+    .union(
+      [
+        z.boolean(),
+        z.strictObject({
+          waitMinutes: z
+            .number()
+            .int({ error: 'must be a whole number of minutes. Fix: use 1 to 1440' })
+            .min(1, { error: 'is below 1. Fix: use 1 to 1440 minutes' })
+            .max(1440, { error: 'is above 1440 minutes (one day). Fix: use 1 to 1440' }),
+        }),
+      ],
+      {
+        error:
+          'must be true, false or { waitMinutes }. Fix: e.g. blockWhileAlarming: { waitMinutes: 60 }',
+      },
+    )
+    .optional(),
   deploymentWindow: deploymentWindow.optional(),
   services: z.array(stageServiceSchema).min(1, {
     error: 'is empty. Fix: list at least one service, or remove the stage',

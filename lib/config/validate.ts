@@ -136,7 +136,14 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
       smokeTests: entry.smokeTests,
       bakeMinutes:
         entry.bakeMinutes ?? (entry.requiresApproval ? DEFAULTS.bakeMinutesWithApproval : 0),
-      blockWhileAlarming: entry.blockWhileAlarming ?? entry.requiresApproval,
+      blockWhileAlarming:
+        entry.blockWhileAlarming === undefined
+          ? entry.requiresApproval
+          : entry.blockWhileAlarming !== false,
+      blockWaitMinutes:
+        typeof entry.blockWhileAlarming === 'object'
+          ? entry.blockWhileAlarming.waitMinutes
+          : DEFAULTS.blockWaitMinutes,
       ...(entry.deploymentWindow ? { deploymentWindow: entry.deploymentWindow } : {}),
       services: resolved,
     };
@@ -340,7 +347,8 @@ function resolveStageServices(
       );
     }
     const entryLattice = 'lattice' in ref ? ref.lattice : undefined;
-    const service = resolveService(svc, entry, strategy, entryLattice);
+    const requests = 'requestsPerMinute' in ref ? ref.requestsPerMinute : undefined;
+    const service = resolveService(svc, entry, strategy, entryLattice, requests);
     resolved.push({ ...service.model, stack: ('stack' in ref && ref.stack) || ref.name });
     if (service.model.lattice) {
       latticeSources.set(

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { EventField, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentModel, StageModel } from '../config/model';
@@ -9,6 +10,7 @@ import { StageServiceNetwork } from '../lattice/stage-service-network';
 import { ConditionsRole } from './conditions-role';
 import { FleetHealth } from './fleet-health';
 import { NotificationTopic } from './notification-topic';
+import { ReleaseJudge } from './release-judge';
 import { StageOverviewDashboard } from './stage-overview-dashboard';
 
 export interface MonitoringStackProps extends StackProps {
@@ -23,13 +25,16 @@ export interface MonitoringStackProps extends StackProps {
    * @default none
    */
   readonly notificationEmails?: readonly string[];
+  /** The bundle of the stage's release judge (`FunctionCode.judge`). */
+  readonly judgeCode: Code;
 }
 
 /**
  * What a stage's people and its pipeline watch, in one environment: the stage's notification
  * topic (every alarm notifies it; a failed or stopped CodeDeploy deployment, which rolls back, is
- * announced on it), every service's fleet alarm and the stage's health alarm, the role the
- * pipeline's stage conditions use to read that alarm, and the overview dashboard.
+ * announced on it), every service's fleet alarm and the stage's health alarm, the release judge
+ * whose verdicts the deployment groups' alarms watch, the role the pipeline's stage conditions
+ * use to read the health alarm, and the overview dashboard.
  *
  * It depends on no service stack (everything is built from the deterministic names), so the
  * pipeline deploys it before the stage's services, even before the stage's first release: the
@@ -39,6 +44,8 @@ export class MonitoringStack extends Stack {
   readonly notifications: NotificationTopic;
   readonly health: FleetHealth;
   readonly overview: StageOverviewDashboard;
+  /** Judges the stage's releases in progress every minute. */
+  readonly judge: ReleaseJudge;
   /** The stage's VPC Lattice service network here, when it has front doors and creates one. */
   readonly serviceNetwork?: StageServiceNetwork;
 
@@ -73,6 +80,11 @@ export class MonitoringStack extends Stack {
 
     this.health = new FleetHealth(this, 'Health', {
       stage,
+      action: new SnsAction(this.notifications.topic),
+    });
+    this.judge = new ReleaseJudge(this, 'ReleaseJudge', {
+      prefix: stage.prefix,
+      code: props.judgeCode,
       action: new SnsAction(this.notifications.topic),
     });
     new ConditionsRole(this, 'Conditions', {

@@ -4,6 +4,7 @@ import { acknowledgeReviewedWildcards } from '../compliance/gate';
 import type { EnvironmentModel, StageModel } from '../config/model';
 import { MonitoringStack } from '../monitoring/monitoring-stack';
 import { MONITORING_ID, monitoringStackName } from '../resource-names';
+import type { FunctionCode } from '../service/function-bundles';
 
 export interface MonitoringStageProps extends StageProps {
   /** The validated stage entry. */
@@ -14,6 +15,8 @@ export interface MonitoringStageProps extends StageProps {
   readonly pipelineAccount: string;
   /** @default none */
   readonly notificationEmails?: readonly string[];
+  /** The bundled code of every function (the stage's release judge). */
+  readonly code: FunctionCode;
 }
 
 /**
@@ -37,7 +40,8 @@ export class MonitoringStage extends Stage {
       environment: props.environment,
       pipelineAccount: props.pipelineAccount,
       notificationEmails: props.notificationEmails,
-      description: `${stage.name} monitoring: notification topic, fleet and health alarms, the pipeline's alarm reader, overview dashboard`,
+      judgeCode: props.code.judge(stage.name),
+      description: `${stage.name} monitoring: notification topic, fleet and health alarms, release judge, the pipeline's alarm reader, overview dashboard`,
     });
   }
 }

@@ -108,6 +108,7 @@ export class PipelineStack extends Stack {
             environment,
             pipelineAccount: model.pipelineEnv.account,
             notificationEmails: model.notificationEmails,
+            code: props.code,
           },
         );
         monitoring.addStage(monitoringStage);

@@ -4,7 +4,6 @@ import { groupServices } from './groups';
 import { renderMermaid } from './mermaid';
 import { OPS } from './ops';
 import { checksText, type Plan, type PlannedAlarmRule, type PlannedWave } from './plan';
-import { LATENCY_ALARM_WINDOW } from './release';
 import { markdownTable } from './table';
 import { formatMinutes, formatTotal } from './timing';
 import { ruleAlarm, ruleEnvironments } from './words';
@@ -157,23 +156,26 @@ function judgementSection(plan: Plan): string[] {
   return [
     '## How a release is judged',
     [
-      "A release is judged on the **new version only**. Lambda publishes the alias's metrics per",
-      'executed version, and the alarms of each deployment group read those of the version being',
-      'deployed: its error rate (errors over invocations, in minutes with enough invocations), its',
-      `p99 duration (${LATENCY_ALARM_WINDOW.datapoints} of ${LATENCY_ALARM_WINDOW.minutes} minutes), its throttles and, where the service compares with`,
-      "the baseline, its error rate against the old version's beside it. Any of them in ALARM",
-      'during the deployment makes CodeDeploy shift the alias back to the old version; the wave',
-      "fails, and later waves and stages do not start. The old version's errors do not roll back",
-      'a fix on its way out, and a bad new version is not diluted by the healthy old one.',
+      'A release is judged on the **new version only**, on everything it served since the traffic',
+      "shift started: its failed calls, its calls slower than the service's p99 threshold and its",
+      "throttled calls (Lambda publishes the alias's metrics per executed version). A sequential",
+      "test weighs them against the service's threshold and a healthy rate (or the old version's",
+      'rate beside it, if higher) every minute, on the minutes CloudWatch surely holds; judging that',
+      'often does not raise its false-rollback rate. The release judge of each stage and environment',
+      'records the verdict as a metric; the **verdict alarm** of the deployment group, named after',
+      'the version, watches it, so a bad release is stopped during the canary, before 100%: between',
+      "the first shift and 100%, an alarm is CodeDeploy's only brake. The old version's errors do",
+      'not roll back a fix on its way out, and a bad new version is not diluted by the healthy old one.',
       '',
       "The pre-traffic hook invokes the new version with the service's synthetic checks before any",
-      'traffic moves; the post-traffic hook runs them again through the alias after the shift, and',
-      "does not pass on silence: with fewer invocations of the new version than the service's",
-      'minimum it fails the release or, where the service opts in, generates synthetic traffic',
-      "until there are enough. Each service's **fleet alarm** watches its whole alias (every",
-      "version it serves) and feeds the stage's health alarm: it notifies, holds the next wave where",
-      'the stage blocks while alarming, and rolls the wave back during the bake, when the alias',
-      'serves the new version alone. It is in no deployment group, so it never rolls a canary back.',
+      'traffic moves. After the shift to 100% the post-traffic hook waits until CloudWatch holds a',
+      'full minute at 100%, judges the whole release again, and does not pass on silence: a pass',
+      'needs enough good calls, so it watches real traffic for more, then fails the release or,',
+      'where the service opts in, calls the new version with the synthetic checks to make up the',
+      "rest (their failures count; their successes never outvote real failures). Each service's",
+      "**fleet alarm** watches its whole alias (every version it serves) and feeds the stage's health",
+      'alarm: it notifies, holds the next wave where the stage blocks while alarming, and fails the',
+      'bake. It is in no deployment group, so it never rolls a canary back.',
     ].join('\n'),
     'Services with the same settings share a row.',
     markdownTable(

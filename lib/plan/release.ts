@@ -1,120 +1,132 @@
+import { policyBoundaries, errorHypotheses, type JudgePolicy } from '../../runtime/judge/judge';
+import { detectableRate } from '../../runtime/judge/sizing';
+import { badOutcomesToRollBack, minimumSample } from '../../runtime/judge/sprt';
+import { METRIC_DELAY_MINUTES } from '../../runtime/model/metric-delay';
+import { callsBeforeFullShift } from '../../runtime/model/traffic-shift';
 import type { CanaryJudgement, ServiceModel } from '../config/model';
-import { alarmName, fleetAlarmName, LIVE_ALIAS, type AlarmKind } from '../resource-names';
+import { judgePolicy, trafficShift } from '../service/judge-policy';
+import { fleetAlarmName, LIVE_ALIAS, verdictAlarmName } from '../resource-names';
 
 /**
- * The p99 alarms (release and fleet) fire on this many breaching minutes out of the last few
- * (set in `lib/monitoring/service-metrics.ts`; the plan-versus-synth test keeps the two equal).
+ * From the last minute of a canary whose calls can still stop it to 100%: CloudWatch's delay,
+ * then the judge's minute, the alarm's evaluation and CodeDeploy's poll of it.
  */
-export const LATENCY_ALARM_WINDOW = { datapoints: 2, minutes: 3 } as const;
-
-/**
- * One alarm of a service's deployment group: it watches the version being deployed (metrics
- * with `ExecutedVersion`), and any one of them in ALARM rolls the deployment back.
- */
-export interface PlannedReleaseAlarm {
-  readonly kind: AlarmKind;
-  /** Its CloudWatch name, `<prefix>-<service>-<kind>`. */
-  readonly name: string;
-  readonly threshold: number;
-  /** `>`: above the threshold; `≥`: at or above it. */
-  readonly operator: '>' | '≥';
-  /** Breaching minutes (`datapoints`) out of the last `minutes` that fire it. */
-  readonly datapoints: number;
-  readonly minutes: number;
-  /**
-   * Error-rate alarms: a minute is judged only with at least this many invocations (of the new
-   * version, and for the baseline comparison of the old one too); other minutes count as fine.
-   */
-  readonly minInvocationsPerMinute?: number;
-  /** What it fires on, in words: `error rate > 1% (minutes of ≥ 10 invocations)`. */
-  readonly text: string;
-}
+export const REACTION_MINUTES = METRIC_DELAY_MINUTES + 3;
 
 /** What decides whether a release of a service passes. */
 export interface ReleaseJudgement {
-  /** The deployment group's alarms, on the new version only. */
-  readonly alarms: readonly PlannedReleaseAlarm[];
-  /**
-   * Invocations of the new version the post-traffic hook requires (0: none), and what it does
-   * with fewer.
-   */
-  readonly minInvocations: number;
+  /** The deployment group's alarm, `<prefix>-<service>-canary-verdict-v<version>`. */
+  readonly verdictAlarm: string;
+  readonly policy: JudgePolicy;
   readonly onQuiet: CanaryJudgement['onQuiet'];
+  /** Minutes the post-traffic hook watches real traffic at 100% at most. */
+  readonly watchMinutes: number;
+  /** Good calls a pass rests on at the least (with no failure; each failure adds as many). */
+  readonly minimumSample: number;
+  /** Failed calls in a row that roll a release back at once. */
+  readonly failuresToRollBack: number;
   /** The service's fleet alarm, on its whole `live` alias: notifies and holds the stage. */
   readonly fleetAlarm: string;
+  /** What the canary can see at the traffic the stage entry declares. */
+  readonly sizing?: CanarySizing;
 }
 
-/** The release alarms of a service in a stage, as `ReleaseAlarms` creates them. */
+/** A canary at the declared traffic: how many calls it judges, and what they can reveal. */
+export interface CanarySizing {
+  readonly requestsPerMinute: number;
+  /** Calls judged in time to stop the release before 100%. */
+  readonly callsBeforeFullShift: number;
+  /** The smallest error rate (percent) caught before 100% with the service's power. */
+  readonly detectableBeforeFullShift?: number;
+  /** Calls judged by the end of the post-traffic hook's watch. */
+  readonly callsByEndOfWatch: number;
+  /** The smallest error rate (percent) caught by then. */
+  readonly detectableByEndOfWatch?: number;
+  /**
+   * Minutes at 100% until a healthy release has the calls a pass needs (CloudWatch's delay
+   * included); undefined when that is longer than the watch.
+   */
+  readonly passAfterMinutes?: number;
+}
+
+/** How a service is judged in a stage, as `CanaryService` and its release judge do it. */
 export function releaseJudgement(prefix: string, service: ServiceModel): ReleaseJudgement {
-  const t = service.alarms;
-  const name = (kind: AlarmKind) => alarmName(prefix, service.name, kind);
-  const everyMinute = { datapoints: 1, minutes: 1 };
-  const alarms: PlannedReleaseAlarm[] = [
-    {
-      kind: 'canary-error-rate',
-      name: name('canary-error-rate'),
-      threshold: t.errorRatePercent,
-      operator: '>',
-      ...everyMinute,
-      minInvocationsPerMinute: t.minInvocationsPerMinute,
-      text: `error rate > ${t.errorRatePercent}% (minutes of ≥ ${t.minInvocationsPerMinute} invocations)`,
-    },
-    {
-      kind: 'canary-p99-latency',
-      name: name('canary-p99-latency'),
-      threshold: t.p99LatencyMs,
-      operator: '>',
-      ...LATENCY_ALARM_WINDOW,
-      text: `p99 > ${t.p99LatencyMs} ms (${LATENCY_ALARM_WINDOW.datapoints} of ${LATENCY_ALARM_WINDOW.minutes} min)`,
-    },
-    {
-      kind: 'canary-throttles',
-      name: name('canary-throttles'),
-      threshold: t.maxThrottles,
-      operator: '≥',
-      ...everyMinute,
-      text: `throttles ≥ ${t.maxThrottles}/min`,
-    },
-  ];
-  const margin = service.canary.baselineMarginPercent;
-  if (margin !== undefined) {
-    alarms.push({
-      kind: 'canary-vs-baseline',
-      name: name('canary-vs-baseline'),
-      threshold: margin,
-      operator: '>',
-      ...everyMinute,
-      minInvocationsPerMinute: t.minInvocationsPerMinute,
-      text: `error rate > the old version's + ${points(margin)} (minutes where both have ≥ ${t.minInvocationsPerMinute} invocations)`,
-    });
-  }
+  const policy = judgePolicy(service);
+  const bounds = policyBoundaries(policy);
+  const h = errorHypotheses(policy);
   return {
-    alarms,
-    minInvocations: service.canary.minInvocations,
+    verdictAlarm: verdictAlarmName(prefix, service.name, '<version>'),
+    policy,
     onQuiet: service.canary.onQuiet,
+    watchMinutes: service.canary.watchMinutes,
+    minimumSample: minimumSample(h, bounds),
+    failuresToRollBack: badOutcomesToRollBack(h, bounds, 0),
     fleetAlarm: fleetAlarmName(prefix, service.name),
+    ...(service.requestsPerMinute !== undefined &&
+      policy.requireVerdict && { sizing: sizing(service, service.requestsPerMinute) }),
   };
 }
 
-/** `error rate > 1% (...), p99 > 800 ms (2 of 3 min), ...`: every release alarm in words. */
-export function judgedOnText(judgement: Pick<ReleaseJudgement, 'alarms'>): string {
-  return judgement.alarms.map((a) => a.text).join('; ');
+/** The canary of `service` at `rpm` calls a minute. */
+export function sizing(service: ServiceModel, rpm: number): CanarySizing {
+  const policy = judgePolicy(service);
+  const bounds = policyBoundaries(policy);
+  const h = errorHypotheses(policy);
+  const power = policy.powerPercent / 100;
+  const shift = trafficShift(service.strategy);
+  const before = Math.floor(callsBeforeFullShift(shift, rpm, REACTION_MINUTES));
+  const atFull = Math.max(0, service.canary.watchMinutes - METRIC_DELAY_MINUTES - 1) * rpm;
+  const byEnd = Math.floor(callsBeforeFullShift(shift, rpm) + atFull);
+  const percent = (rate: number | undefined) =>
+    rate === undefined ? undefined : Math.round(rate * 1000) / 10;
+  const missing = Math.max(0, minimumSample(h, bounds) - callsBeforeFullShift(shift, rpm));
+  const passAfter = Math.ceil(missing / rpm) + METRIC_DELAY_MINUTES + 1;
+  return {
+    requestsPerMinute: rpm,
+    callsBeforeFullShift: before,
+    detectableBeforeFullShift: percent(detectableRate(h, bounds, before, power)),
+    callsByEndOfWatch: byEnd,
+    detectableByEndOfWatch: percent(detectableRate(h, bounds, byEnd, power)),
+    ...(passAfter <= service.canary.watchMinutes && { passAfterMinutes: passAfter }),
+  };
 }
 
-/** What the post-traffic hook does about a quiet canary, in words. */
-export function evidenceText(judgement: Pick<ReleaseJudgement, 'minInvocations' | 'onQuiet'>) {
-  if (judgement.minInvocations === 0) return 'no minimum: a canary without traffic passes';
-  return judgement.onQuiet === 'fail'
-    ? `≥ ${judgement.minInvocations} invocations of the new version, else the post-traffic hook fails the release`
-    : `≥ ${judgement.minInvocations} invocations of the new version, else the post-traffic hook generates synthetic traffic until there are enough`;
+/** `failed, slow (> 800 ms) and throttled calls: 1% vs a healthy 0.1% (99% confidence, 90% power)`. */
+export function judgedOnText(judgement: Pick<ReleaseJudgement, 'policy'>): string {
+  const p = judgement.policy;
+  const vs = p.compareToBaseline ? ", or the old version's rate if higher" : '';
+  if (!p.requireVerdict) {
+    return `failed, slow (> ${p.p99LatencyMs} ms) and throttled calls: rolled back on evidence of ${p.errorRatePercent}% against a healthy ${p.baselineErrorRatePercent}%${vs} (${p.confidencePercent}% confidence); nothing is held back to wait for more`;
+  }
+  return `failed, slow (> ${p.p99LatencyMs} ms) and throttled calls since the shift started: ${p.errorRatePercent}% against a healthy ${p.baselineErrorRatePercent}%${vs} (${p.confidencePercent}% confidence, ${p.powerPercent}% power)`;
+}
+
+/** What it takes to pass, in words. */
+export function evidenceText(
+  judgement: Pick<ReleaseJudgement, 'policy' | 'minimumSample' | 'onQuiet' | 'watchMinutes'>,
+): string {
+  if (!judgement.policy.requireVerdict) return 'no minimum: all at once';
+  const rest =
+    judgement.onQuiet === 'fail'
+      ? `fewer after ${judgement.watchMinutes} min at 100%: the release fails`
+      : 'fewer after the first minute at 100%: synthetic calls on the new version make up the rest';
+  return `a pass needs ≥ ${judgement.minimumSample} good calls (more after a failure); ${rest}`;
+}
+
+/** `50 req/min: ~20 calls judged before 100% (catches ≥ 27% failing), ...`. */
+export function sizingText(s: CanarySizing): string {
+  const caught = (rate: number | undefined) =>
+    rate === undefined
+      ? 'too few to catch even a version that fails every call'
+      : `catches ≥ ${rate}% failing`;
+  const pass =
+    s.passAfterMinutes === undefined
+      ? 'a healthy release does not reach the sample a pass needs within the watch'
+      : `a healthy release passes about ${s.passAfterMinutes} min after 100%`;
+  return `${s.requestsPerMinute} req/min: ~${s.callsBeforeFullShift} calls judged in time to stop it before 100% (${caught(s.detectableBeforeFullShift)}); ~${s.callsByEndOfWatch} by the end of the post-traffic hook's watch (${caught(s.detectableByEndOfWatch)}); ${pass}`;
 }
 
 /** `3 synthetic checks`; both hooks run the same ones. */
 export function hooksText(checks: string): string {
-  return `pre-traffic: ${checks} on the new version; post-traffic: the same through the ${LIVE_ALIAS} alias`;
-}
-
-/** `1 point`, `2.5 points`. */
-export function points(n: number): string {
-  return `${n} point${n === 1 ? '' : 's'}`;
+  return `pre-traffic: ${checks} on the new version; post-traffic: judges the release, then the same checks through the ${LIVE_ALIAS} alias`;
 }

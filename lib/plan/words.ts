@@ -1,4 +1,4 @@
-import { LIVE_ALIAS } from '../resource-names';
+import { LIVE_ALIAS, verdictAlarmName } from '../resource-names';
 import type { DeploymentWindowModel } from '../config/model';
 import type { Plan, PlannedAlarmRule, PlannedStage, PlannedWave } from './plan';
 import { checksText } from './plan';
@@ -74,10 +74,9 @@ export function deployText(stage: PlannedStage, wave: PlannedWave): string {
   return `${count} ${where}, each with its own CodeDeploy deployment; traffic shift ${stage.shiftMinutes} min (the slowest service)`;
 }
 
-/** The release alarms' names with `<service>` for the service: the same pattern in every stage. */
+/** The verdict alarms' names with `<service>` and `<version>`: the same pattern in every stage. */
 export function releaseAlarmNames(stage: PlannedStage): string {
-  const kinds = [...new Set(stage.services.flatMap((s) => s.judgement.alarms.map((a) => a.kind)))];
-  return `${stage.prefix}-<service>-{${kinds.join(',')}}`;
+  return verdictAlarmName(stage.prefix, '<service>', '<version>');
 }
 
 /**

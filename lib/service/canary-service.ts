@@ -13,8 +13,9 @@ import { ServiceDashboard } from '../monitoring/service-dashboard';
 import { hookFunctionName, LIVE_ALIAS, serviceBaseName } from '../resource-names';
 import { CompliantFunction } from './compliant-function';
 import type { FunctionCode } from './function-bundles';
-import { ReleaseAlarms } from './release-alarms';
+import { releaseJudgement } from './judge-policy';
 import { TrafficHook } from './traffic-hook';
+import { VerdictAlarm } from './verdict-alarm';
 
 export interface CanaryServiceProps {
   /** The validated service definition, resolved for this stage. */
@@ -58,7 +59,7 @@ export class CanaryService extends Construct {
   readonly function: IFunction;
   readonly version: Version;
   readonly alias: Alias;
-  /** The release alarms: the deployment group's, on the new version. */
+  /** The deployment group's alarm: the release judge's verdict on the new version. */
   readonly alarms: readonly Alarm[];
   readonly deploymentGroup: LambdaDeploymentGroup;
   readonly preTrafficHook: TrafficHook;
@@ -89,19 +90,24 @@ export class CanaryService extends Construct {
     }).function;
     this.function = fn;
 
-    // Every change publishes a new version; old ones stay so a rollback has a target.
+    // Every change publishes a new version. Versions are kept on update and delete, so a
+    // rollback has a target, but a version created by a release that is rolled back goes with
+    // it (DeletionPolicy RetainExceptOnCreate): Lambda publishes no version identical to its
+    // latest, so a retained one would make the same commit fail to deploy again.
     this.version = fn.currentVersion;
-    this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.version.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     this.alias = new Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS, version: this.version });
     if (props.smokeTestPrincipal) this.alias.grantInvoke(props.smokeTestPrincipal);
 
     const action = props.notificationTopic ? new SnsAction(props.notificationTopic) : undefined;
-    this.alarms = new ReleaseAlarms(this, 'ReleaseAlarms', {
-      service,
-      prefix,
-      version: this.version,
-      action,
-    }).alarms;
+    this.alarms = [
+      new VerdictAlarm(this, 'VerdictAlarm', {
+        prefix,
+        service: service.name,
+        version: this.version,
+        action,
+      }).alarm,
+    ];
     if (service.lattice) {
       this.frontDoor = new LatticeFrontDoor(this, 'FrontDoor', {
         prefix,
@@ -128,6 +134,7 @@ export class CanaryService extends Construct {
       resourceName: `${baseName}:${LIVE_ALIAS}`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    const judgement = releaseJudgement(service);
     this.preTrafficHook = new TrafficHook(this, 'PreTrafficHook', {
       phase: 'pre-traffic',
       functionName: hookFunctionName(prefix, service.name, 'pre'),
@@ -145,7 +152,7 @@ export class CanaryService extends Construct {
       invokeArn: aliasArn,
       code: props.code.hook(service.name),
       deadLetterQueue: props.deadLetterQueue,
-      evidence: { minInvocations: service.canary.minInvocations, onQuiet: service.canary.onQuiet },
+      ...(judgement && { judgement: { judgement, versionArn: this.version.functionArn } }),
     });
 
     this.deploymentGroup = new LambdaDeploymentGroup(this, 'DeploymentGroup', {
@@ -163,8 +170,8 @@ export class CanaryService extends Construct {
         'LambdaDeploymentGroup always attaches this AWS-managed service-role policy; it is the narrowest one AWS publishes for CodeDeploy on Lambda (read alarms, update aliases), and AWS keeps it in step with the service.',
     });
     // The post-traffic hook reads which version its deployment shifts to, and since when, to
-    // count the new version's invocations (no silent pass on a quiet canary).
-    if (service.canary.minInvocations > 0) {
+    // judge everything the new version served.
+    if (judgement) {
       const hook = this.postTrafficHook.function;
       hook.addToRolePolicy(
         new PolicyStatement({

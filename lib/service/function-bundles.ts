@@ -3,16 +3,22 @@ import * as path from 'path';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
 import { CHECKS_FILE } from '../../runtime/hooks/checks-file';
+import { JUDGE_FILE, type JudgeFile } from '../../runtime/judge/judge-config';
 import type { AppModel } from '../config/model';
+import { judgedService } from './judge-policy';
 
 /** The project's root: bundles name their sources relative to it. */
 const ROOT = path.join(__dirname, '..', '..');
 
 /** The hook handler shared by every pre- and post-traffic hook. */
 export const TRAFFIC_HOOK_ENTRY = path.join(ROOT, 'runtime', 'hooks', 'traffic-hook.ts');
+/** The scheduled release judge, one per stage and environment. */
+export const RELEASE_JUDGE_ENTRY = path.join(ROOT, 'runtime', 'judge', 'scheduled-judge.ts');
 /** Where the bundles go inside the app's output folder (a folder the synth owns). */
 export const BUNDLES_DIR = 'bundles';
-const HOOK_KEY = 'traffic-hook';
+// Service names start with a lower-case letter: no service folder is ever one of these.
+const HOOK_KEY = '_traffic-hook';
+const JUDGE_KEY = '_release-judge';
 
 /** The code of every function in the app. */
 export interface FunctionCode {
@@ -20,6 +26,8 @@ export interface FunctionCode {
   service(name: string): Code;
   /** A fresh `Code` for the traffic hooks of one service: the hook handler and its checks. */
   hook(service: string): Code;
+  /** A fresh `Code` for a stage's release judge: the judge and its stage's services. */
+  judge(stage: string): Code;
 }
 
 /**
@@ -34,9 +42,10 @@ export interface FunctionCode {
  * relative to the project root, and nothing else in a bundle holds a path. So an unchanged
  * service keeps its asset hash and its Lambda version, and a push publishes only what changed.
  *
- * Each service's hooks get a folder of their own, `hook-<service>/`: the shared hook handler
+ * Each service's hooks get a folder of their own, `_hook-<service>/`: the shared hook handler
  * and the service's checks as `checks.json`. A change to one service's checks changes only its
- * hooks; a change to the hook runtime changes every hook and no service.
+ * hooks; a change to the hook runtime changes every hook and no service. Each stage's release
+ * judge gets `_judge-<stage>/`: the judge and its stage's services as `judge.json`.
  */
 export class FunctionBundles implements FunctionCode {
   /**
@@ -46,7 +55,10 @@ export class FunctionBundles implements FunctionCode {
   static build(model: AppModel, outdir: string): FunctionBundles {
     const dir = path.join(outdir, BUNDLES_DIR);
     fs.rmSync(dir, { recursive: true, force: true });
-    const entries = new Map<string, string>([[HOOK_KEY, TRAFFIC_HOOK_ENTRY]]);
+    const entries = new Map<string, string>([
+      [HOOK_KEY, TRAFFIC_HOOK_ENTRY],
+      [JUDGE_KEY, RELEASE_JUDGE_ENTRY],
+    ]);
     const checks = new Map<string, unknown>();
     for (const stage of model.stages) {
       for (const service of stage.services) {
@@ -72,18 +84,23 @@ export class FunctionBundles implements FunctionCode {
     });
     for (const key of entries.keys()) relativeSourceMap(path.join(dir, key, 'index.js.map'));
     // One hook folder per service: the same handler beside that service's checks.
-    const hook = path.join(dir, HOOK_KEY);
     for (const [service, serviceChecks] of checks) {
-      const folder = path.join(dir, hookKey(service));
-      fs.mkdirSync(folder);
-      for (const file of fs.readdirSync(hook)) {
-        fs.copyFileSync(path.join(hook, file), path.join(folder, file));
-      }
-      fs.writeFileSync(path.join(folder, CHECKS_FILE), `${JSON.stringify(serviceChecks)}\n`);
+      copyWith(dir, HOOK_KEY, hookKey(service), CHECKS_FILE, serviceChecks);
+    }
+    // One judge folder per stage: the same judge beside that stage's services.
+    for (const stage of model.stages) {
+      const file: JudgeFile = {
+        services: stage.services.map((s) => judgedService(stage.prefix, s)),
+      };
+      copyWith(dir, JUDGE_KEY, judgeKey(stage.name), JUDGE_FILE, file);
     }
     return new FunctionBundles(
       dir,
-      new Set([...entries.keys(), ...[...checks.keys()].map(hookKey)]),
+      new Set([
+        ...entries.keys(),
+        ...[...checks.keys()].map(hookKey),
+        ...model.stages.map((s) => judgeKey(s.name)),
+      ]),
     );
   }
 
@@ -101,6 +118,10 @@ export class FunctionBundles implements FunctionCode {
     return this.code(hookKey(service));
   }
 
+  judge(stage: string): Code {
+    return this.code(judgeKey(stage));
+  }
+
   private code(key: string): Code {
     if (!this.keys.has(key)) {
       throw new Error(
@@ -111,9 +132,24 @@ export class FunctionBundles implements FunctionCode {
   }
 }
 
-/** Service names start with a letter, so no service folder is ever `hook-...`'s twin. */
+/** `_hook-<service>`: a service's hooks (no service name starts with `_`). */
 function hookKey(service: string): string {
-  return `hook-${service}`;
+  return `_hook-${service}`;
+}
+
+/** `_judge-<stage>`: a stage's release judge. */
+function judgeKey(stage: string): string {
+  return `_judge-${stage}`;
+}
+
+/** Copies the bundle `from` into a new folder `to`, with `data` as JSON in `file` beside it. */
+function copyWith(dir: string, from: string, to: string, file: string, data: unknown): void {
+  const folder = path.join(dir, to);
+  fs.mkdirSync(folder);
+  for (const name of fs.readdirSync(path.join(dir, from))) {
+    fs.copyFileSync(path.join(dir, from, name), path.join(folder, name));
+  }
+  fs.writeFileSync(path.join(folder, file), `${JSON.stringify(data)}\n`);
 }
 
 /**

@@ -3,12 +3,21 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Code, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { CanaryJudgement } from '../config/model';
+import { HOOK_ENV } from '../../runtime/hooks/hook-config';
+import type { ReleaseJudgement } from '../../runtime/judge/judge-config';
+import { VERDICT_NAMESPACE } from '../../runtime/judge/verdict-metric';
 import { CompliantFunction } from './compliant-function';
 
 /** A hook's own time limit: enough for the checks (the service's timeout is at most a minute)
  * plus the reserve it keeps for reporting, far below Lambda's 15-minute maximum. */
 export const HOOK_TIMEOUT = Duration.minutes(2);
+
+/**
+ * The post-traffic hook's time limit when it judges the release: Lambda's maximum. It watches
+ * real traffic for `canary.watchMinutes` (at most 13) after CloudWatch holds a minute at 100%,
+ * keeps time for its checks and its report, and reports long before CodeDeploy's one-hour limit.
+ */
+export const JUDGING_HOOK_TIMEOUT = Duration.minutes(15);
 
 export type HookPhase = 'pre-traffic' | 'post-traffic';
 
@@ -34,11 +43,12 @@ export interface TrafficHookProps {
   readonly code: Code;
   readonly deadLetterQueue: IQueue;
   /**
-   * Post-traffic only: the invocations of the new version the canary window must have seen,
-   * and what to do when it saw fewer (see `CanaryJudgement`).
-   * @default no minimum
+   * Post-traffic only: judge the release after the shift to 100% (see
+   * `runtime/hooks/release-watch.ts`), calling `versionArn` for synthetic calls when real
+   * traffic is too thin.
+   * @default not judged: the checks alone decide
    */
-  readonly evidence?: Pick<CanaryJudgement, 'minInvocations' | 'onQuiet'>;
+  readonly judgement?: { readonly judgement: ReleaseJudgement; readonly versionArn: string };
 }
 
 /**
@@ -52,36 +62,50 @@ export class TrafficHook extends Construct {
 
   constructor(scope: Construct, id: string, props: TrafficHookProps) {
     super(scope, id);
+    const judging = props.judgement;
     const fn = new CompliantFunction(this, 'Hook', {
       code: props.code,
       functionName: props.functionName,
-      description: `${props.phase} hook: runs the synthetic checks of ${props.targetFunctionName}`,
+      description: `${props.phase} hook: ${judging ? 'judges the release, then runs' : 'runs'} the synthetic checks of ${props.targetFunctionName}`,
       memorySize: 256,
-      timeout: HOOK_TIMEOUT,
+      timeout: judging ? JUDGING_HOOK_TIMEOUT : HOOK_TIMEOUT,
       deadLetterQueue: props.deadLetterQueue,
       environment: {
-        HOOK_PHASE: props.phase,
-        TARGET_FUNCTION_NAME: props.targetFunctionName,
-        TARGET_QUALIFIER: props.qualifier,
+        [HOOK_ENV.phase]: props.phase,
+        [HOOK_ENV.functionName]: props.targetFunctionName,
+        [HOOK_ENV.qualifier]: props.qualifier,
         POWERTOOLS_SERVICE_NAME: 'traffic-hook',
-        ...(props.evidence && props.evidence.minInvocations > 0
-          ? {
-              MIN_INVOCATIONS: String(props.evidence.minInvocations),
-              ON_QUIET: props.evidence.onQuiet,
-            }
-          : {}),
+        ...(judging && { [HOOK_ENV.judgement]: JSON.stringify(judging.judgement) }),
       },
     });
     fn.function.addToRolePolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.invokeArn] }),
     );
-    if (props.evidence && props.evidence.minInvocations > 0) {
+    if (judging) {
+      // Synthetic calls go to the new version itself, so they never mix with real traffic in
+      // the alias's metrics the judge reads.
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'CallTheNewVersion',
+          actions: ['lambda:InvokeFunction'],
+          resources: [judging.versionArn],
+        }),
+      );
       // GetMetricData has no resource-level permissions: AWS documents Resource "*" for it.
       fn.function.addToRolePolicy(
         new PolicyStatement({
-          sid: 'ReadInvocationMetrics',
+          sid: 'ReadReleaseMetrics',
           actions: ['cloudwatch:GetMetricData'],
           resources: ['*'],
+        }),
+      );
+      // PutMetricData neither; its namespace condition keeps it to the judge's verdicts.
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'RecordTheVerdict',
+          actions: ['cloudwatch:PutMetricData'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'cloudwatch:namespace': VERDICT_NAMESPACE } },
         }),
       );
     }

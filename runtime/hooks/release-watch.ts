@@ -1,5 +1,6 @@
 import {
   judge,
+  leansBad,
   type CallCounts,
   type Evidence,
   type JudgePolicy,
@@ -13,9 +14,10 @@ import type { OnQuiet } from './hook-config';
  * until CloudWatch holds the first full minute at 100%, judges the whole release (everything the
  * new version served since the shift started), and, while the evidence is inconclusive, judges
  * again every minute as more real traffic arrives, until its time is up. With
- * `onQuiet: 'generate-traffic'` it does not wait for real traffic after the first look: it makes
- * the synthetic calls a pass still needs, on the new version directly (so CloudWatch's alias
- * metrics, which the judge reads, never mix them with real traffic), and judges again.
+ * `onQuiet: 'generate-traffic'`, once the real traffic is quiet (no test leans towards the bad
+ * rate) it does not wait for more: it makes the synthetic calls a pass still needs, on the new
+ * version directly (so CloudWatch's alias metrics, which the judge reads, never mix them with
+ * real traffic), and judges again.
  *
  * A generator, so that the deployed hook (real clock, CloudWatch, Lambda) and the release
  * simulator (a simulated clock and traffic) run exactly this procedure: it yields what it needs
@@ -79,7 +81,10 @@ export function* watchRelease(
     const verdict = judge(plan.policy, evidence);
     if (verdict.decision !== 'inconclusive') return { verdict, judgedTo: to, looks };
 
-    if (plan.onQuiet === 'generate-traffic') {
+    // Synthetic calls only stand in for real traffic that is quiet, never for real calls that
+    // lean towards the bad rate: those are watched until they decide.
+    const quiet = verdict.tests.every((t) => !leansBad(t.llr, verdict.boundaries));
+    if (plan.onQuiet === 'generate-traffic' && quiet) {
       return yield* topUp(plan, evidence, verdict, to, looks);
     }
     const next = floorMinute(now) + MINUTE_MS;
@@ -110,6 +115,7 @@ function* topUp(
       SYNTHETIC_CHUNK,
       plan.maxSyntheticCalls - synthetic.calls,
     );
+    if (calls <= 0) break;
     const made = (yield { kind: 'generate', calls }) as CallCounts;
     synthetic = {
       calls: synthetic.calls + made.calls,
@@ -119,6 +125,8 @@ function* topUp(
     verdict = judge(plan.policy, { ...evidence, synthetic });
     looks++;
     if (made.calls < calls) break;
+    // Failed synthetic calls can make the release lean bad: then more of them cannot pass it.
+    if (verdict.tests.some((t) => leansBad(t.llr, verdict.boundaries))) break;
   }
   return { verdict, judgedTo, looks, synthetic };
 }

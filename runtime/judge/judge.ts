@@ -27,7 +27,9 @@ import {
  *
  * Synthetic calls (made by the post-traffic hook when real traffic is too thin) count toward a
  * pass, and their failures count as failures; their successes never count against real
- * failures: the rollback side of every test sees real calls and failed synthetic calls only.
+ * failures: the rollback side of every test sees real calls and failed synthetic calls only,
+ * and a test whose real calls lean towards the bad rate (see {@link leansBad}) cannot pass on
+ * synthetic calls at all.
  */
 
 /** How a service's releases are judged: its thresholds and how sure the judge must be. */
@@ -235,9 +237,15 @@ function result(
 ): TestResult {
   const llr = logLikelihoodRatio(hypotheses, outcomes);
   const passLlr = logLikelihoodRatio(hypotheses, passSide);
-  // The pass side has every rollback-side outcome and more good ones: it is never higher.
+  // The pass side has every rollback-side outcome and more good ones: it is never higher. Good
+  // synthetic calls help a pass only while the real calls do not lean towards the bad rate.
+  const helped = passSide.n > outcomes.n;
   const decision: Decision =
-    llr >= bounds.rollBack ? 'roll-back' : passLlr <= bounds.pass ? 'pass' : 'inconclusive';
+    llr >= bounds.rollBack
+      ? 'roll-back'
+      : passLlr <= bounds.pass && !(helped && leansBad(llr, bounds))
+        ? 'pass'
+        : 'inconclusive';
   return {
     test,
     hypotheses,
@@ -245,8 +253,25 @@ function result(
     llr,
     passLlr,
     decision,
-    callsToPass: decision === 'inconclusive' ? goodOutcomesToPass(hypotheses, bounds, passSide) : 0,
+    // Real calls leaning towards the bad rate need real calls to pass, not synthetic ones.
+    callsToPass:
+      decision !== 'inconclusive'
+        ? 0
+        : goodOutcomesToPass(
+            hypotheses,
+            bounds,
+            helped && leansBad(llr, bounds) ? outcomes : passSide,
+          ),
   };
+}
+
+/**
+ * Whether real calls lean towards the bad rate: their evidence is past half the way (in log
+ * odds) to the rollback boundary. Synthetic calls cannot pass such a release; only more real
+ * calls can.
+ */
+export function leansBad(llr: number, bounds: Boundaries): boolean {
+  return llr > bounds.rollBack / 2;
 }
 
 /** `1.5%`, `0.1%`, `0.05%`: a rate with enough digits to tell thresholds apart. */

@@ -30,7 +30,11 @@ export function standInCode(dir: string): FunctionCode {
     }
     return Code.fromAsset(folder);
   };
-  return { service: (name) => code(name), hook: (service) => code(`hook-${service}`) };
+  return {
+    service: (name) => code(name),
+    hook: (service) => code(`_hook-${service}`),
+    judge: (stage) => code(`_judge-${stage}`),
+  };
 }
 
 /** Synthesizes the app at `root` into `outdir` as described above. */
