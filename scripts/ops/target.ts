@@ -32,16 +32,17 @@ export interface Narrowing {
   readonly environment?: string;
 }
 
+/** Those of `names` the command line gave, as options: `--service`, `--region`. */
+function given(options: Narrowing, names: readonly (keyof Narrowing)[]): string[] {
+  return names.filter((name) => options[name] !== undefined).map((name) => `--${name}`);
+}
+
 /** The stage, services and environments the options choose, or a clear error. */
 export function select(model: AppModel, options: Narrowing, scope: CommandScope): Selection {
   const stage = resolveStage(model, options.stage);
   const wave = options.wave === undefined ? undefined : resolveWave(stage, options.wave);
   if (scope.services === 'none') {
-    const extra = [
-      options.service !== undefined && '--service',
-      options.region !== undefined && '--region',
-      options.environment !== undefined && '--environment',
-    ].filter((o): o is string => typeof o === 'string');
+    const extra = given(options, ['service', 'region', 'environment']);
     if (extra.length > 0) {
       throw new OpsError(
         `${scope.command} acts on the pipeline stage of a whole wave, every service and environment in it: drop ${list(extra)} (choose the wave with --wave)`,
@@ -65,11 +66,7 @@ export function select(model: AppModel, options: Narrowing, scope: CommandScope)
  * input for `report`: an OpsError with exit 1.
  */
 export function selectHistory(model: AppModel, options: Narrowing): HistorySelection {
-  const extra = [
-    options.wave !== undefined && '--wave',
-    options.region !== undefined && '--region',
-    options.environment !== undefined && '--environment',
-  ].filter((o): o is string => typeof o === 'string');
+  const extra = given(options, ['wave', 'region', 'environment']);
   try {
     if (extra.length > 0) {
       throw new OpsError(

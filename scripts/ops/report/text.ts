@@ -1,4 +1,5 @@
 import { count, duration, percent, plural, timestamp } from '../format';
+import { describeRevision } from '../pipeline';
 import type { StageFigures, Window } from './dora';
 import { leadTimeMs } from './dora';
 import type { Outcome, Release, ServiceDeployment, StageHistory, Verdict } from './model';
@@ -129,9 +130,9 @@ function releaseLines(history: StageHistory): string[] {
 
 /** `1a2b3c4 "Fix the rounding of ref…"`, at most 40 characters. */
 function commitText({ commit }: Release): string {
-  const id = commit.id && /^[0-9a-f]{40}$/.test(commit.id) ? commit.id.slice(0, 7) : commit.id;
-  const text = commit.message ? `${id ?? '?'} "${commit.message}"` : (id ?? '?');
-  return text.length > 40 ? `${text.slice(0, 38)}…"` : text;
+  const text = describeRevision({ revisionId: commit.id, revisionSummary: commit.message });
+  if (text.length <= 40) return text;
+  return text.endsWith('"') ? `${text.slice(0, 38)}…"` : `${text.slice(0, 39)}…`;
 }
 
 function stepsText(release: Release): string {
