@@ -76,15 +76,15 @@ export function stageHistory(
 
 function waveRun(stage: StageModel, wave: WaveModel, record: ExecutionRecord): WaveRun {
   const name = pipelineStageName(stage, wave);
-  const latest = new Map<string, ActionExecutionDetail>();
-  for (const a of record.actions) {
-    if (a.stageName !== name) continue;
-    const seen = latest.get(a.actionName ?? '');
-    if (!seen || ms(a.startTime) >= ms(seen.startTime)) latest.set(a.actionName ?? '', a);
-  }
-  const actions = [...latest.values()].sort((a, b) => ms(a.startTime) - ms(b.startTime));
+  const actions = latestByName(
+    record.actions.filter((a) => a.stageName === name),
+    (a) => a.actionName,
+  );
   const first = actions.length > 0 ? ms(actions[0].startTime) : Infinity;
-  const rules = record.rules.filter((r) => r.stageName === name);
+  const rules = latestByName(
+    record.rules.filter((r) => r.stageName === name),
+    (r) => r.ruleName,
+  );
   return {
     wave,
     name,
@@ -92,6 +92,19 @@ function waveRun(stage: StageModel, wave: WaveModel, record: ExecutionRecord): W
     entry: rules.filter((r) => ms(r.startTime) < first),
     bake: rules.filter((r) => ms(r.startTime) >= first),
   };
+}
+
+/** The latest run of each action or rule (a retry runs it again), by start. */
+function latestByName<T extends Timed>(
+  items: readonly T[],
+  name: (item: T) => string | undefined,
+): T[] {
+  const latest = new Map<string, T>();
+  for (const item of items) {
+    const seen = latest.get(name(item) ?? '');
+    if (!seen || ms(item.startTime) >= ms(seen.startTime)) latest.set(name(item) ?? '', item);
+  }
+  return [...latest.values()].sort((a, b) => ms(a.startTime) - ms(b.startTime));
 }
 
 function release(

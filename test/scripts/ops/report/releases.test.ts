@@ -208,6 +208,16 @@ describe('a stage in two waves', () => {
         rule('00000004', 'edge-wave2', 'Healthy-edge-us', at(21), at(22), 'Failed', 'In ALARM'),
       ]),
       record('00000005', 'InProgress', wave1('00000005')),
+      // Its bake failed, and a person retried the stage: the second bake passed.
+      record(
+        '00000006',
+        'Succeeded',
+        [...wave1('00000006'), ...wave2('00000006')],
+        [
+          rule('00000006', 'edge-edge-eu', 'Bake-edge-eu', at(20), at(24), 'Failed', 'In ALARM'),
+          rule('00000006', 'edge-edge-eu', 'Bake-edge-eu', at(26), at(29), 'Succeeded', 'OK'),
+        ],
+      ),
     ]).releases,
   );
 
@@ -218,6 +228,7 @@ describe('a stage in two waves', () => {
       [3, 'superseded', []],
       [4, 'failed', ['entry condition of edge-wave2: rule Healthy-edge-us failed (In ALARM)']],
       [5, 'in-progress', []],
+      [6, 'succeeded', []],
     ]);
     expect(releases.get(1)!.end).toEqual(at(50));
   });
