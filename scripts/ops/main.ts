@@ -1,8 +1,10 @@
 /**
  * npm run ops -- <command> --stage <stage> [--service <service>] [--wave <n>] [--region <r>]
+ * npm run ops -- report [--stage <stage>] [--service <service>] [--since 30d] [--json] [--out FILE]
  *
- * Operates a release: status, watch, metrics, stop, rollback and override (see --help). Each
- * command is a function of its selection and injected clients and writer (scripts/ops/commands).
+ * Operates a release: status, watch, metrics, stop, rollback and override; reports the delivery
+ * record (see --help). Each command is a function of its selection and injected clients and
+ * writer (scripts/ops/commands).
  */
 import path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
@@ -15,6 +17,7 @@ import { loadApp } from '../../lib/config/load';
 import type { AppModel } from '../../lib/config/model';
 import { metrics } from './commands/metrics';
 import { override } from './commands/override';
+import { report } from './commands/report';
 import { rollback } from './commands/rollback';
 import { status } from './commands/status';
 import { stop } from './commands/stop';
@@ -27,13 +30,23 @@ import {
   pipelinePlace,
   type Place,
 } from './errors';
-import { COMMAND_NAMES, HELP, parseArgs, UsageError, type CommandName } from './options';
-import { select, type CommandScope } from './target';
+import {
+  COMMAND_NAMES,
+  HELP,
+  parseArgs,
+  UsageError,
+  type CommandName,
+  type OpsOptions,
+} from './options';
+import { DEFAULT_SINCE, parseSince } from './report/window';
+import { select, selectHistory, type CommandScope } from './target';
 import {
   EXIT,
   OpsError,
   type Clients,
   type Command,
+  type CommandDeps,
+  type HistoryCommand,
   type RegionClients,
   type Selection,
   type Writer,
@@ -43,21 +56,27 @@ import {
 // lock file pins the versions. Set before any client is made, which reads it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+/** A command on one stage: what it acts on, and the accounts it needs. */
+interface StageCommand {
+  readonly run: Command;
+  readonly services: CommandScope['services'];
+  readonly needs: 'environments' | 'pipeline' | 'both';
+}
+
+/** A command on the pipeline's history of some stages: the pipeline and their environments. */
+interface HistoryCommandEntry {
+  readonly history: HistoryCommand;
+}
+
 /** Each command, what it acts on, and the accounts it needs. */
-export const COMMANDS: Record<
-  CommandName,
-  {
-    readonly run: Command;
-    readonly services: CommandScope['services'];
-    readonly needs: 'environments' | 'pipeline' | 'both';
-  }
-> = {
+export const COMMANDS: Record<CommandName, StageCommand | HistoryCommandEntry> = {
   status: { run: status, services: 'any', needs: 'environments' },
   watch: { run: watch, services: 'any', needs: 'both' },
   metrics: { run: metrics, services: 'any', needs: 'environments' },
   stop: { run: stop, services: 'one', needs: 'environments' },
   rollback: { run: rollback, services: 'none', needs: 'both' },
   override: { run: override, services: 'none', needs: 'pipeline' },
+  report: { history: report },
 };
 
 /** Where the command reads and writes; everything injectable for tests. */
@@ -86,7 +105,8 @@ export async function main(io: OpsIo): Promise<number> {
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`ops: ${error.message} (see --help)`);
-    return EXIT.unusable;
+    // Bad input to `report` exits 1 (see --help); the other commands keep 2 for usage errors.
+    return error.command === 'report' ? EXIT.failed : EXIT.unusable;
   }
   if (options.help) {
     io.out(HELP);
@@ -96,21 +116,16 @@ export async function main(io: OpsIo): Promise<number> {
     io.err(`ops: name a command: ${COMMAND_NAMES.join(', ')} (see --help)`);
     return EXIT.unusable;
   }
-  const command = COMMANDS[options.command];
-
   let clients: Clients | undefined;
   let needed: Place[] = [];
   try {
     const model = (io.loadModel ?? (() => loadApp(path.resolve(__dirname, '..', '..'))))();
-    const selection = select(model, options, {
-      command: options.command,
-      services: command.services,
-    });
-    needed = placesNeeded(selection, command.needs);
+    const chosen = choose(model, options.command, options);
+    needed = chosen.needed;
     for (const place of [pipelinePlace(model), ...needed]) checkRegion(place);
     clients = (io.createClients ?? createClients)(model.pipelineEnv.region);
     const account = await callerAccount(clients);
-    return await command.run(selection, {
+    return await chosen.run({
       clients,
       account,
       out: io.out,
@@ -129,6 +144,35 @@ export async function main(io: OpsIo): Promise<number> {
   } finally {
     clients?.destroy();
   }
+}
+
+/** What a command acts on: the accounts it needs, and how to run it there. */
+function choose(
+  model: AppModel,
+  name: CommandName,
+  options: OpsOptions,
+): { needed: Place[]; run: (deps: CommandDeps) => Promise<number> } {
+  const command = COMMANDS[name];
+  if ('history' in command) {
+    const selection = selectHistory(model, options);
+    return {
+      needed: [
+        pipelinePlace(model),
+        ...selection.stages.flatMap((s) => placesNeeded(s, 'environments')),
+      ],
+      run: (deps) =>
+        command.history(selection, deps, {
+          since: options.since ?? parseSince(DEFAULT_SINCE)!,
+          json: options.json ?? false,
+          out: options.out,
+        }),
+    };
+  }
+  const selection = select(model, options, { command: name, services: command.services });
+  return {
+    needed: placesNeeded(selection, command.needs),
+    run: (deps) => command.run(selection, deps),
+  };
 }
 
 /** The accounts a command needs: its environments', the pipeline's, or both. */

@@ -1,3 +1,5 @@
+import { DEFAULT_SINCE, parseSince, SINCE_FORMAT, type Since } from './report/window';
+
 /** The commands, in the order `--help` lists them. */
 export const COMMAND_NAMES = [
   'status',
@@ -6,6 +8,7 @@ export const COMMAND_NAMES = [
   'stop',
   'rollback',
   'override',
+  'report',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -19,6 +22,7 @@ export const NO_PROMOTE =
   "there is no promote: CodeDeploy owns the live alias and has no API that ends a Lambda canary's wait, and moving the alias behind its back leaves CloudFormation's recorded version behind. Let the canary finish, or stop it";
 
 export const HELP = `Usage: npm run ops -- <command> --stage <stage> [options]
+       npm run ops -- report [--stage <stage>] [--service <service>] [--since 30d] [--json] [--out FILE]
 
 Operates a release of a stage in every environment it deploys to. Stages, waves, environments
 and services come from the validated configuration; each service's function, alias, deployment
@@ -44,6 +48,10 @@ Commands:
   override   Lets the execution waiting at a wave's entry condition (deployment window,
              alarm blocker) into the stage now (CodePipeline OverrideStageCondition), after
              saying what it skips and a confirmation.
+  report     The delivery record from CodePipeline's and CodeDeploy's history: per stage
+             deployment frequency, lead time for changes, change failure rate and time to
+             restore, and each release with its commit, services moved, canary verdict,
+             rollback reason and steps. Every stage unless --stage.
 
 There is no promote: CodeDeploy owns the live alias and cannot end a Lambda canary early.
 
@@ -58,12 +66,19 @@ Options:
   --yes, -y              do not ask for confirmation (rollback, override)
   --window <minutes>     metrics: minutes to check (default ${DEFAULT_WINDOW_MINUTES})
   --interval <seconds>   watch: seconds between polls (default ${DEFAULT_INTERVAL_SECONDS})
+  --since <when>         report: ${SINCE_FORMAT}
+                         (default ${DEFAULT_SINCE}; CodePipeline keeps 12 months)
+  --json                 report: one JSON document instead of text
+  --out <file>           report: also write the weekly chart there (HTML for .html, else
+                         Markdown with a Mermaid chart)
   --help, -h             show this help
 
 Exit codes: 0 done or all checks passed; 1 a check failed, a release or deployment failed, a
 stop came after the deployment ended, or the confirmation was declined; 2 could not act
 (usage, unknown stage, service, wave or region, no credentials, no network, an account out of
-reach, a missing stack, nothing in progress or waiting).`;
+reach, a missing stack, nothing in progress or waiting). report exits 0 once it has printed,
+1 on bad input (an unknown option, stage or service, a malformed --since, no history in the
+window) and 2 when it cannot reach AWS.`;
 
 export interface OpsOptions {
   readonly command?: CommandName;
@@ -76,14 +91,61 @@ export interface OpsOptions {
   readonly help: boolean;
   readonly windowMinutes: number;
   readonly intervalSeconds: number;
+  /** `report --since`; undefined unless given. */
+  readonly since?: Since;
+  /** `report --json`; undefined unless given. */
+  readonly json?: boolean;
+  /** `report --out`. */
+  readonly out?: string;
 }
 
-/** A mistake on the command line. */
-export class UsageError extends Error {}
+/** A mistake on the command line, and the command it was made on, where one was named. */
+export class UsageError extends Error {
+  command?: CommandName;
+}
+
+/** The options that take a value: what follows one is not the command. */
+const VALUE_OPTIONS = new Set([
+  '--stage',
+  '--service',
+  '--region',
+  '--environment',
+  '--wave',
+  '--window',
+  '--interval',
+  '--since',
+  '--out',
+]);
+
+/** The command named anywhere on the command line, however the rest of it is wrong. */
+function commandIn(argv: readonly string[]): CommandName | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUE_OPTIONS.has(argv[i])) i++;
+    else if ((COMMAND_NAMES as readonly string[]).includes(argv[i])) return argv[i] as CommandName;
+  }
+  return undefined;
+}
 
 export function parseArgs(argv: readonly string[]): OpsOptions {
+  try {
+    return parse(argv);
+  } catch (error) {
+    if (error instanceof UsageError) error.command = commandIn(argv);
+    throw error;
+  }
+}
+
+function parse(argv: readonly string[]): OpsOptions {
   let command: CommandName | undefined;
-  const named: { stage?: string; service?: string; region?: string; environment?: string } = {};
+  const named: {
+    stage?: string;
+    service?: string;
+    region?: string;
+    environment?: string;
+    since?: Since;
+    json?: boolean;
+    out?: string;
+  } = {};
   let wave: number | undefined;
   let yes = false;
   let help = false;
@@ -111,7 +173,13 @@ export function parseArgs(argv: readonly string[]): OpsOptions {
     else if (flag === '--service') named.service = value();
     else if (flag === '--region') named.region = value();
     else if (flag === '--environment') named.environment = value();
-    else if (flag === '--wave') wave = positive('');
+    else if (flag === '--out') named.out = value();
+    else if (flag === '--json') named.json = true;
+    else if (flag === '--since') {
+      const raw = value();
+      named.since = parseSince(raw);
+      if (!named.since) throw new UsageError(`--since needs ${SINCE_FORMAT}, got "${raw}"`);
+    } else if (flag === '--wave') wave = positive('');
     else if (flag === '--window') windowMinutes = positive(' of minutes');
     else if (flag === '--interval') intervalSeconds = positive(' of seconds');
     else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"`);

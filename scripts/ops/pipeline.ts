@@ -84,7 +84,7 @@ export function describeRevision(revision?: {
 }
 
 /** The first line of a commit message; connections give it as JSON with `CommitMessage`. */
-function commitMessage(summary: string | undefined): string | undefined {
+export function commitMessage(summary: string | undefined): string | undefined {
   if (!summary) return undefined;
   let text = summary;
   try {

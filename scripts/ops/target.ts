@@ -6,10 +6,12 @@ import { inProgressDeployment } from './aws';
 import { environmentPlace, useCredentialsFor } from './errors';
 import { list } from './format';
 import {
+  EXIT,
   OpsError,
   type Clients,
   type EnvironmentChoice,
   type EnvironmentTarget,
+  type HistorySelection,
   type Selection,
   type ServiceTarget,
 } from './types';
@@ -30,16 +32,17 @@ export interface Narrowing {
   readonly environment?: string;
 }
 
+/** Those of `names` the command line gave, as options: `--service`, `--region`. */
+function given(options: Narrowing, names: readonly (keyof Narrowing)[]): string[] {
+  return names.filter((name) => options[name] !== undefined).map((name) => `--${name}`);
+}
+
 /** The stage, services and environments the options choose, or a clear error. */
 export function select(model: AppModel, options: Narrowing, scope: CommandScope): Selection {
   const stage = resolveStage(model, options.stage);
   const wave = options.wave === undefined ? undefined : resolveWave(stage, options.wave);
   if (scope.services === 'none') {
-    const extra = [
-      options.service !== undefined && '--service',
-      options.region !== undefined && '--region',
-      options.environment !== undefined && '--environment',
-    ].filter((o): o is string => typeof o === 'string');
+    const extra = given(options, ['service', 'region', 'environment']);
     if (extra.length > 0) {
       throw new OpsError(
         `${scope.command} acts on the pipeline stage of a whole wave, every service and environment in it: drop ${list(extra)} (choose the wave with --wave)`,
@@ -55,6 +58,47 @@ export function select(model: AppModel, options: Narrowing, scope: CommandScope)
         });
   const environments = resolveEnvironments(stage, wave, options.region, options.environment);
   return { app: model, stage, services, environments, wave };
+}
+
+/**
+ * What `report` reads: the stage named by `--stage` or every stage, in all their waves and
+ * environments, and the service named by `--service` (the stages that run it). A mistake is bad
+ * input for `report`: an OpsError with exit 1.
+ */
+export function selectHistory(model: AppModel, options: Narrowing): HistorySelection {
+  const extra = given(options, ['wave', 'region', 'environment']);
+  try {
+    if (extra.length > 0) {
+      throw new OpsError(
+        `report reads every wave and environment of a stage: drop ${list(extra)} (narrow it with --stage and --service)`,
+      );
+    }
+    let stages = options.stage === undefined ? model.stages : [resolveStage(model, options.stage)];
+    const { service } = options;
+    if (service !== undefined) {
+      if (stages.length === 1) {
+        resolveServices(stages[0], service, { command: 'report', single: false });
+      }
+      stages = stages.filter((s) => s.services.some((x) => x.name === service));
+      if (stages.length === 0) {
+        const known = [...new Set(model.stages.flatMap((s) => s.services.map((x) => x.name)))];
+        throw new OpsError(`unknown service "${service}": the stages run ${list(known)}`);
+      }
+    }
+    return {
+      app: model,
+      service,
+      stages: stages.map((stage) => ({
+        app: model,
+        stage,
+        services: stage.services.filter((s) => service === undefined || s.name === service),
+        environments: resolveEnvironments(stage, undefined, undefined, undefined),
+      })),
+    };
+  } catch (error) {
+    if (error instanceof OpsError) throw new OpsError(error.message, EXIT.failed);
+    throw error;
+  }
 }
 
 /** The stage named by `--stage`, or a clear error naming the known ones. */

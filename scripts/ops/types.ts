@@ -11,6 +11,7 @@ import type {
   StageModel,
   WaveModel,
 } from '../../lib/config/model';
+import type { Since } from './report/window';
 
 /** Exit codes of `npm run ops`. */
 export const EXIT = {
@@ -119,3 +120,31 @@ export interface CommandDeps {
 
 /** A command: acts on the selection and resolves with the exit code. */
 export type Command = (selection: Selection, deps: CommandDeps) => Promise<number>;
+
+/**
+ * What `report` reads: the stages chosen (`--stage`, or every stage, in pipeline order), each as
+ * the selection of its services (`--service`, or all) in all its environments.
+ */
+export interface HistorySelection {
+  readonly app: AppModel;
+  readonly stages: readonly Selection[];
+  /** `--service`: only the releases that moved it. */
+  readonly service?: string;
+}
+
+/** The options of `report`. */
+export interface ReportOptions {
+  /** `--since`: where the window starts. */
+  readonly since: Since;
+  /** `--json`: one JSON document instead of the terminal's text. */
+  readonly json: boolean;
+  /** `--out`: the file to write the weekly chart to (HTML for `.html`, else Markdown). */
+  readonly out?: string;
+}
+
+/** A command over the pipeline's history: reads the selection's stages, resolves with the exit code. */
+export type HistoryCommand = (
+  selection: HistorySelection,
+  deps: CommandDeps,
+  options: ReportOptions,
+) => Promise<number>;
