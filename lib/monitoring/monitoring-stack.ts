@@ -103,7 +103,7 @@ export class MonitoringStack extends Stack {
     this.overview = new StageOverviewDashboard(this, 'Overview', {
       stage,
       environment,
-      alarms: [this.health.stageAlarm, ...this.health.fleetAlarms],
+      alarms: [this.health.stageAlarm, this.judge.errors, ...this.health.fleetAlarms],
     });
 
     new CfnOutput(this, 'NotificationTopicArn', {

@@ -65,14 +65,15 @@ export class ServiceDashboard extends Construct {
         markdown: [
           `# ${service.name} in ${stageName}`,
           `Function \`${name}\`, alias \`${LIVE_ALIAS}\`, deployment group \`${name}\` (${strategyLabel(service.strategy)}). ` +
-            `A release is judged on the new version alone: it rolls back on an error rate above ${thresholds.errorRatePercent}%, p99 above ${thresholds.p99LatencyMs} ms, or ${thresholds.maxThrottles}+ throttles/min. ` +
+            `A release is judged on the new version alone, on everything it served since the shift started: the release judge rolls it back when its failed, slow (> ${thresholds.p99LatencyMs} ms) or throttled calls are evidence of ${thresholds.errorRatePercent}% against a healthy ${service.canary.baselineErrorRatePercent}%. ` +
             `Operate it with \`npm run ops -- status --stage ${stageName} --service ${service.name}\`.`,
         ].join('\n'),
       }),
     );
     this.dashboard.addWidgets(
       new AlarmStatusWidget({
-        title: 'Release alarms, on the new version (any one in ALARM rolls a deployment back)',
+        title:
+          "Verdict alarm: the release judge's verdict on the new version (ALARM rolls the deployment back)",
         alarms: [...props.alarms],
         width: 16,
         height: 3,

@@ -19,6 +19,7 @@ import {
   MONITORING_WAVE,
   overviewDashboardName,
   pipelineStageName,
+  releaseJudgeName,
   smokeTestStepName,
   stageHealthAlarmName,
   stageTopicName,
@@ -71,6 +72,8 @@ export interface PlannedMonitoringStack {
   readonly healthAlarm: string;
   /** One per service, on its `live` alias. */
   readonly fleetAlarms: number;
+  /** The stage's release judge there, run every minute, and the alarm on its errors. */
+  readonly releaseJudge: { readonly function: string; readonly errorsAlarm: string };
   readonly dashboard: string;
 }
 
@@ -176,6 +179,10 @@ export function buildPlan(model: AppModel): Plan {
           topic: stageTopicName(stage.prefix),
           healthAlarm: stageHealthAlarmName(stage.prefix),
           fleetAlarms: stage.services.length,
+          releaseJudge: {
+            function: releaseJudgeName(stage.prefix),
+            errorsAlarm: `${releaseJudgeName(stage.prefix)}-errors`,
+          },
           dashboard: overviewDashboardName(stage.prefix),
         })),
       ),

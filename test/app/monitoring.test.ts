@@ -4,13 +4,14 @@ import {
   conditionsRoleName,
   fleetAlarmName,
   overviewDashboardName,
+  releaseJudgeName,
   serviceBaseName,
   serviceDashboardName,
   stageHealthAlarmName,
   stageTopicName,
 } from '../../lib/resource-names';
 import { defaultApp, template, type AssembledEnvironment } from '../helpers/default-app';
-import { ofType, resourcesOf } from '../helpers/deployed-service';
+import { ofType, resourcesOf, statementsOf } from '../helpers/deployed-service';
 
 /**
  * What people and the pipeline watch, in every environment of every stage of the project's own
@@ -81,10 +82,17 @@ test(
   }),
 );
 
+/** The fleet alarms of a monitoring stack: every metric alarm but the release judge's own. */
+function fleetAlarmsOf(monitoring: Template) {
+  return ofType(monitoring.toJSON().Resources, 'AWS::CloudWatch::Alarm').filter(
+    ([, a]) => !String(a.Properties.AlarmName).endsWith('-release-judge-errors'),
+  );
+}
+
 test(
   'each service has a fleet alarm on its whole alias that notifies and is in no deployment group',
   each(({ stage, serviceStacks }, monitoring) => {
-    const alarms = ofType(monitoring.toJSON().Resources, 'AWS::CloudWatch::Alarm');
+    const alarms = fleetAlarmsOf(monitoring);
     const [[topicId]] = ofType(monitoring.toJSON().Resources, 'AWS::SNS::Topic');
     expect(alarms.map(([, a]) => a.Properties.AlarmName).sort()).toEqual(
       stage.services.map((x) => fleetAlarmName(stage.prefix, x.name)).sort(),
@@ -121,8 +129,9 @@ test(
     );
     expect(top).toBeDefined();
     const rule = JSON.stringify(composites.map(([, c]) => c.Properties.AlarmRule));
-    const alarms = ofType(monitoring.toJSON().Resources, 'AWS::CloudWatch::Alarm');
-    for (const [id] of alarms) expect(rule).toContain(id);
+    for (const [id] of fleetAlarmsOf(monitoring)) expect(rule).toContain(id);
+    // The release judge's own errors notify; they say nothing about the services' health.
+    expect(rule).not.toContain('ReleaseJudge');
     for (const [, c] of composites) {
       const children = JSON.stringify(c.Properties.AlarmRule).match(/ALARM\(/g) ?? [];
       expect(children.length).toBeLessThanOrEqual(100);
@@ -140,7 +149,12 @@ test(
     expect(trust).toHaveLength(1);
     expect(trust[0].Action).toBe('sts:AssumeRole');
     expect(JSON.stringify(trust[0].Principal)).toContain(`:iam::${pipelineAccount}:root`);
-    const [[, policy]] = ofType(monitoring.toJSON().Resources, 'AWS::IAM::Policy');
+    const roleId = ofType(monitoring.toJSON().Resources, 'AWS::IAM::Role').find(
+      ([, r]) => r === role,
+    )![0];
+    const [[, policy]] = ofType(monitoring.toJSON().Resources, 'AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
+    );
     const statements = policy.Properties.PolicyDocument.Statement;
     expect(statements).toHaveLength(1);
     expect(statements[0].Action.sort()).toEqual([
@@ -192,7 +206,8 @@ test(
     const widgets = widgetsOf(dashboard.Properties.DashboardBody);
     const alarmWidgets = widgets.filter((w) => w.type === 'alarm');
     const shown = alarmWidgets.flatMap((w) => w.properties.alarms!);
-    expect(shown).toHaveLength(stage.services.length + 1);
+    // The health alarm, the release judge's errors, and a fleet alarm per service.
+    expect(shown).toHaveLength(stage.services.length + 2);
     for (const w of alarmWidgets) {
       expect(w.properties.alarms!.length).toBeLessThanOrEqual(MAX_ALARMS_PER_WIDGET);
     }
@@ -232,6 +247,46 @@ test(
         );
       }
     }
+  }),
+);
+
+test(
+  "the stage's release judge runs every minute and may read deployments and metrics, and record verdicts",
+  each(({ stage }, monitoring) => {
+    const resources = monitoring.toJSON().Resources;
+    const [[fnId, fn]] = ofType(resources, 'AWS::Lambda::Function');
+    expect(fn.Properties.FunctionName).toBe(releaseJudgeName(stage.prefix));
+    monitoring.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } })],
+    });
+    const statements = statementsOf(resources, fnId);
+    const actions = statements.flatMap((st) => [st.Action].flat()).sort();
+    expect(actions).toEqual(
+      [
+        'codedeploy:BatchGetDeploymentTargets',
+        'codedeploy:BatchGetDeployments',
+        'codedeploy:GetDeployment',
+        'codedeploy:ListDeploymentTargets',
+        'codedeploy:ListDeployments',
+        'cloudwatch:GetMetricData',
+        'cloudwatch:PutMetricData',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    // It reads its own stage's deployment groups only.
+    const groups = statements.find((st) =>
+      [st.Action].flat().includes('codedeploy:GetDeployment'),
+    )!;
+    expect(groups.Resource).toMatch(
+      new RegExp(`:codedeploy:[a-z0-9-]+:\\d{12}:deploymentgroup:\\*/${stage.prefix}-\\*$`),
+    );
   }),
 );
 

@@ -3,15 +3,17 @@ import * as path from 'path';
 import { referencesIn } from '../../lib/compliance/template-text';
 import type { ServiceModel, StageModel } from '../../lib/config/model';
 import { codeDeployConfig } from '../../lib/plan/codedeploy';
+import { SERVICE_OUTPUTS, serviceOutputKey, verdictAlarmPrefix } from '../../lib/resource-names';
+import { releaseJudgement } from '../../lib/service/judge-policy';
+import { releaseJudgementSchema } from '../../runtime/judge/judge-config';
 import {
-  ALARM_KINDS,
-  alarmName,
-  SERVICE_OUTPUTS,
-  serviceOutputKey,
-} from '../../lib/resource-names';
+  VERDICT_ALARM,
+  VERDICT_METRICS,
+  VERDICT_NAMESPACE,
+  verdictDimensions,
+} from '../../runtime/judge/verdict-metric';
 import { defaultApp, type AssembledEnvironment } from '../helpers/default-app';
 import {
-  alarmMetrics,
   deployedServices,
   resourcesOf,
   statementsOf,
@@ -89,9 +91,9 @@ test(
 );
 
 test(
-  'a retained version behind a live alias whose update names both hooks and the group',
+  'a version kept on update and delete behind a live alias whose update names both hooks and the group',
   each(({ deployed }) => {
-    expect(deployed.version.DeletionPolicy).toBe('Retain');
+    expect(deployed.version.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(deployed.version.UpdateReplacePolicy).toBe('Retain');
     expect(deployed.alias.Properties.Name).toBe('live');
     const update = deployed.alias.UpdatePolicy.CodeDeployLambdaAliasUpdate;
@@ -124,47 +126,35 @@ test(
 );
 
 test(
-  "the group's alarms judge the new version only: every metric they read names it, none is alias-wide",
+  "the group's one alarm is the release judge's verdict on the new version, named after it",
   each(({ stage, model, deployed }) => {
-    const names = Object.values(deployed.alarms).map((a) => a.Properties.AlarmName);
-    const kinds = ALARM_KINDS.filter(
-      (k) => k !== 'canary-vs-baseline' || model.canary.baselineMarginPercent !== undefined,
+    const alarms = Object.values(deployed.alarms);
+    expect(alarms).toHaveLength(1);
+    const p = alarms[0].Properties;
+    const version = { 'Fn::GetAtt': [deployed.versionId, 'Version'] };
+    expect(p.AlarmName).toEqual({
+      'Fn::Join': ['', [verdictAlarmPrefix(stage.prefix, model.name), version]],
+    });
+    expect(p.Namespace).toBe(VERDICT_NAMESPACE);
+    expect(p.MetricName).toBe(VERDICT_METRICS.verdict);
+    expect(p.Dimensions).toEqual(
+      verdictDimensions(`${stage.prefix}-${model.name}`, version as unknown as string),
     );
-    expect(names.sort()).toEqual(kinds.map((k) => alarmName(stage.prefix, model.name, k)).sort());
-    for (const alarm of Object.values(deployed.alarms)) {
-      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
-      const versioned = alarmMetrics(alarm).filter((m) =>
-        m.Dimensions.some((d) => d.Name === 'ExecutedVersion'),
-      );
-      expect(versioned.length).toBeGreaterThan(0);
-      for (const m of versioned) {
-        const version = m.Dimensions.find((d) => d.Name === 'ExecutedVersion')!.Value;
-        expect(version).toEqual({ 'Fn::GetAtt': [deployed.versionId, 'Version'] });
-        expect(m.Period).toBe(60);
-      }
-      // The baseline comparison also reads the alias as a whole, to subtract the new version.
-      if (!String(alarm.Properties.AlarmName).endsWith('canary-vs-baseline')) {
-        expect(versioned).toHaveLength(alarmMetrics(alarm).length);
-      }
-    }
+    expect([p.Statistic, p.Period, p.TreatMissingData]).toEqual(['Maximum', 60, 'notBreaching']);
+    expect({
+      evaluationPeriods: p.EvaluationPeriods,
+      datapointsToAlarm: p.DatapointsToAlarm,
+      threshold: p.Threshold,
+      comparison: p.ComparisonOperator,
+    }).toEqual(VERDICT_ALARM);
   }),
 );
 
 test(
-  "with the service's thresholds",
-  each(({ stage, model, deployed }) => {
-    const byName = (kind: (typeof ALARM_KINDS)[number]) =>
-      Object.values(deployed.alarms).find(
-        (a) => a.Properties.AlarmName === alarmName(stage.prefix, model.name, kind),
-      )!.Properties;
-    expect(byName('canary-error-rate').Threshold).toBe(model.alarms.errorRatePercent);
-    expect(byName('canary-p99-latency').Threshold).toBe(model.alarms.p99LatencyMs);
-    const latency = byName('canary-p99-latency');
-    expect(latency.ExtendedStatistic ?? latency.Metrics[0].MetricStat.Stat).toBe('p99');
-    expect(byName('canary-throttles').Threshold).toBe(model.alarms.maxThrottles);
-    if (model.canary.baselineMarginPercent !== undefined) {
-      expect(byName('canary-vs-baseline').Threshold).toBe(model.canary.baselineMarginPercent);
-    }
+  'every version is kept except one whose release rolls back, so the same commit can ship again',
+  each(({ deployed }) => {
+    expect(deployed.version.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(deployed.version.UpdateReplacePolicy).toBe('Retain');
   }),
 );
 
@@ -204,8 +194,13 @@ test(
       { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: deployed.versionId } },
     ]);
     const env = stage.waves.flatMap((w) => w.environments);
-    expect(invokes(deployed.postHookId)).toHaveLength(1);
-    expect(invokes(deployed.postHookId)[0].Resource).toEqual(
+    // A judging post-traffic hook may also call the new version: its synthetic calls.
+    const post = invokes(deployed.postHookId);
+    const judging = releaseJudgement(model) !== undefined;
+    expect(post.map((st) => st.Resource).slice(1)).toEqual(
+      judging ? [{ Ref: deployed.versionId }] : [],
+    );
+    expect(post[0].Resource).toEqual(
       expect.stringMatching(
         new RegExp(
           `^arn:aws[a-z-]*:lambda:(${env.map((e) => e.region).join('|')}):\\d{12}:function:${stage.prefix}-${model.name}:live$`,
@@ -226,7 +221,7 @@ test(
       );
       const actions = codedeploy.flatMap((st) => [st.Action].flat()).sort();
       const reads =
-        hook === deployed.postHookId && model.canary.minInvocations > 0
+        hook === deployed.postHookId && releaseJudgement(model) !== undefined
           ? ['codedeploy:GetDeployment']
           : [];
       expect(actions).toEqual(['codedeploy:PutLifecycleEventHookExecutionStatus', ...reads].sort());
@@ -239,7 +234,7 @@ test(
 );
 
 test(
-  'no role has Resource "*" beyond X-Ray tracing and reading metrics',
+  'no role has Resource "*" beyond X-Ray tracing and what the judge reads and records',
   each(({ resources, deployed }) => {
     for (const fn of [deployed.functionId, deployed.preHookId, deployed.postHookId]) {
       for (const st of statementsOf(resources, fn)) {
@@ -247,8 +242,15 @@ test(
         expect([
           ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
           ['cloudwatch:GetMetricData'],
+          ['cloudwatch:PutMetricData'],
           ['codedeploy:BatchGetDeploymentTargets', 'codedeploy:ListDeploymentTargets'],
         ]).toContainEqual([st.Action].flat().sort());
+        // Recording verdicts is limited to the judge's namespace.
+        if ([st.Action].flat().includes('cloudwatch:PutMetricData')) {
+          expect((st as { Condition?: unknown }).Condition).toEqual({
+            StringEquals: { 'cloudwatch:namespace': VERDICT_NAMESPACE },
+          });
+        }
       }
     }
   }),
@@ -269,26 +271,26 @@ test(
         model.checks,
       );
       expect(env(hook).SYNTHETIC_CHECKS).toBeUndefined();
+      // Minutes for the checks; the judging post-traffic hook has Lambda's 15.
       const timeout = resources[hook].Properties.Timeout;
-      expect(timeout).toBeGreaterThanOrEqual(60);
-      expect(timeout).toBeLessThanOrEqual(300);
+      const judging = hook === deployed.postHookId && releaseJudgement(model) !== undefined;
+      expect(timeout).toBe(judging ? 900 : 120);
     }
   }),
 );
 
 test(
-  "the post-traffic hook knows the canary's minimum evidence and what to do without it",
+  'the post-traffic hook judges a release with a canary window as the service is configured',
   each(({ model, deployed, resources }) => {
     const vars = resources[deployed.postHookId].Properties.Environment.Variables;
-    if (model.canary.minInvocations > 0) {
-      expect(vars.MIN_INVOCATIONS).toBe(String(model.canary.minInvocations));
-      expect(vars.ON_QUIET).toBe(model.canary.onQuiet);
-    } else {
-      expect(vars.MIN_INVOCATIONS).toBeUndefined();
+    const expected = releaseJudgement(model);
+    expect(vars.RELEASE_JUDGEMENT && JSON.parse(vars.RELEASE_JUDGEMENT)).toEqual(expected);
+    if (expected) {
+      expect(releaseJudgementSchema.parse(JSON.parse(vars.RELEASE_JUDGEMENT))).toEqual(expected);
     }
-    expect(resources[deployed.preHookId].Properties.Environment.Variables.MIN_INVOCATIONS).toBe(
-      undefined,
-    );
+    expect(
+      resources[deployed.preHookId].Properties.Environment.Variables.RELEASE_JUDGEMENT,
+    ).toBeUndefined();
   }),
 );
 

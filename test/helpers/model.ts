@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { AppModel, EnvironmentModel, ServiceModel, StageModel } from '../../lib/config/model';
-import { isAllAtOnce, Strategy, type DeploymentStrategy } from '../../lib/config/strategy';
+import { Strategy, type DeploymentStrategy } from '../../lib/config/strategy';
 import { stagePrefix } from '../../lib/resource-names';
 
 /**
@@ -22,9 +22,12 @@ export function serviceModel(name: string, overrides: Partial<ServiceModel> = {}
     environment: {},
     alarms: { errorRatePercent: 2, minInvocationsPerMinute: 5, p99LatencyMs: 800, maxThrottles: 3 },
     canary: {
-      minInvocations: isAllAtOnce(strategy) ? 0 : 20,
+      baselineErrorRatePercent: 0.2,
+      confidencePercent: 99,
+      powerPercent: 90,
       onQuiet: 'fail',
-      baselineMarginPercent: isAllAtOnce(strategy) ? undefined : 1,
+      compareToBaseline: true,
+      watchMinutes: 10,
     },
     lattice: false,
     strategy,
@@ -81,6 +84,7 @@ export interface StageOptions {
   readonly waves?: readonly (readonly EnvironmentModel[])[];
   readonly bakeMinutes?: number;
   readonly blockWhileAlarming?: boolean;
+  readonly blockWaitMinutes?: number;
   readonly deploymentWindow?: StageModel['deploymentWindow'];
   readonly pipelineName?: string;
 }
@@ -101,6 +105,7 @@ export function stageModel(
     smokeTests: opts.smokeTests ?? false,
     bakeMinutes: opts.bakeMinutes ?? 0,
     blockWhileAlarming: opts.blockWhileAlarming ?? false,
+    blockWaitMinutes: opts.blockWaitMinutes ?? 60,
     deploymentWindow: opts.deploymentWindow,
     services,
   };

@@ -49,6 +49,7 @@ describe('constructs planted in a stage stack', () => {
       environment: stageEnvironments(stage)[0],
       pipelineAccount: model.pipelineEnv.account,
       env: stageEnvironments(stage)[0],
+      judgeCode: FunctionBundles.build(model, outdir).judge(stage.name),
     });
     const stack = appStage.serviceStacks[0];
     new Queue(stack, 'PlantedQueue'); // no DLQ, no TLS policy

@@ -379,22 +379,47 @@ const cases: ReadonlyArray<readonly [string, (i: AppInput) => void, string]> = [
   [
     'a quiet-canary choice that does not exist',
     (i) => (service(i, 'alpha').canary = { onQuiet: 'pass' }),
-    `${alpha}: canary.onQuiet is "pass": is not a choice. Fix: use "fail" (a quiet canary fails the release) or "generate-traffic" (the post-traffic hook invokes the alias with the synthetic checks until there are enough invocations)`,
+    `${alpha}: canary.onQuiet is "pass": is not a choice. Fix: use "fail" (a release whose real traffic cannot be judged fails) or "generate-traffic" (the post-traffic hook calls the new version with the synthetic checks until the verdict is conclusive)`,
   ],
   [
-    'a negative minimum of canary invocations',
-    (i) => (service(i, 'alpha').canary = { minInvocations: -1 }),
-    `${alpha}: canary.minInvocations is -1: is below 0. Fix: use 0 (no minimum) to 100000`,
+    'a retired minimum of canary invocations',
+    (i) => (service(i, 'alpha').canary = { minInvocations: 50 }),
+    `${alpha}: canary.minInvocations is 50: was replaced by the sample the release judge works out: from errorRatePercent, baselineErrorRatePercent (default a tenth of it), confidencePercent (default 99) and powerPercent (default 90) it knows how many calls a verdict needs, and npm run plan prints it. Fix: remove minInvocations`,
   ],
   [
-    'a baseline comparison that is neither a boolean nor a margin',
-    (i) => (service(i, 'alpha').canary = { compareToBaseline: 'yes' }),
-    `${alpha}: canary.compareToBaseline is "yes": must be true, false or { marginPercent }. Fix: e.g. compareToBaseline: { marginPercent: 2 }`,
+    'a baseline comparison that is not a boolean (the retired margin form)',
+    (i) => (service(i, 'alpha').canary = { compareToBaseline: { marginPercent: 2 } }),
+    `${alpha}: canary.compareToBaseline is {"marginPercent":2}: must be true or false. The old version's measured rates raise the acceptable ones; the gap between baselineErrorRatePercent and errorRatePercent replaced marginPercent. Fix: write compareToBaseline: true (or false)`,
   ],
   [
-    'a baseline margin of 0',
-    (i) => (service(i, 'alpha').canary = { compareToBaseline: { marginPercent: 0 } }),
-    `${alpha}: canary.compareToBaseline.marginPercent is 0: is not above 0. Fix: use more than 0, up to 100 percentage points`,
+    'a confidence below 80%',
+    (i) => (service(i, 'alpha').canary = { confidencePercent: 50 }),
+    `${alpha}: canary.confidencePercent is 50: is below 80: more than one healthy release in five could be rolled back. Fix: use 80 to 99.99`,
+  ],
+  [
+    'a power above 99.9%',
+    (i) => (service(i, 'alpha').canary = { powerPercent: 100 }),
+    `${alpha}: canary.powerPercent is 100: is above 99.9. Fix: use 50 to 99.9`,
+  ],
+  [
+    'a watch longer than the post-traffic hook can wait',
+    (i) => (service(i, 'alpha').canary = { watchMinutes: 20 }),
+    `${alpha}: canary.watchMinutes is 20: is above 13 minutes: the post-traffic hook must report within its 15-minute Lambda timeout. Fix: use 1 to 13, or a longer canary so that it has its sample before 100%`,
+  ],
+  [
+    'a healthy error rate at the threshold',
+    (i) => (service(i, 'alpha').canary = { baselineErrorRatePercent: 1 }),
+    `${alpha}: canary.baselineErrorRatePercent is 1 in stage "test", not below alarms.errorRatePercent (1), so the judge could not tell a healthy release from one at the threshold. Fix: use a healthy error rate below 1, e.g. 0.1`,
+  ],
+  [
+    'declared traffic that is not a positive number',
+    (i) => (stage(i, 'live').services = [{ name: 'alpha', requestsPerMinute: 0 }, 'beta-two']),
+    `${live}: services[0].requestsPerMinute is 0: is not above 0. Fix: write the calls a minute you expect, e.g. 50`,
+  ],
+  [
+    'an alarm blocker wait of 0 minutes',
+    (i) => (stage(i, 'live').blockWhileAlarming = { waitMinutes: 0 }),
+    `${live}: blockWhileAlarming.waitMinutes is 0: is below 1. Fix: use 1 to 1440 minutes`,
   ],
   [
     'a misspelt field in a service definition',
@@ -682,8 +707,16 @@ describe('validateApp() resolves the configuration into the model', () => {
         p99LatencyMs: 1000,
         maxThrottles: 1,
       },
-      canary: { minInvocations: 50, onQuiet: 'fail', baselineMarginPercent: 1 },
+      canary: {
+        baselineErrorRatePercent: 0.1,
+        confidencePercent: 99,
+        powerPercent: 90,
+        onQuiet: 'fail',
+        compareToBaseline: true,
+        watchMinutes: 10,
+      },
     });
+    expect(second.blockWaitMinutes).toBe(60);
     // 80% of a 5-second timeout.
     expect(second.services.find((s) => s.name === 'alpha')!.alarms.p99LatencyMs).toBe(1000);
     expect(
@@ -708,42 +741,34 @@ describe('validateApp() resolves the configuration into the model', () => {
     expect(live.deploymentWindow).toEqual({ cron: '* 0-59 9-16 ? * MON-FRI', timeZone: 'UTC' });
   });
 
-  it('judges canaries: no window for all-at-once, the baseline by default where approval is required', () => {
-    const canaries = (change: (i: AppInput) => void) =>
-      validateApp(changed(change)).stages.map((s) => s.services[0].canary);
-    expect(canaries(() => undefined)).toEqual([
-      { minInvocations: 0, onQuiet: 'fail' },
-      { minInvocations: 50, onQuiet: 'fail', baselineMarginPercent: 1 },
-    ]);
-    expect(
-      canaries((i) => {
-        service(i, 'alpha').canary = {
-          minInvocations: 200,
-          onQuiet: 'generate-traffic',
-          compareToBaseline: { marginPercent: 2.5 },
+  it('resolves the canary judgement: defaults from the thresholds, overrides key by key, declared traffic', () => {
+    const model = validateApp(
+      changed((i) => {
+        service(i, 'alpha').alarms = { errorRatePercent: 2 };
+        service(i, 'alpha').canary = { onQuiet: 'generate-traffic', confidencePercent: 95 };
+        service(i, 'alpha').stageOverrides = {
+          live: { canary: { baselineErrorRatePercent: 0.5, compareToBaseline: false } },
         };
+        stage(i, 'live').services = [{ name: 'alpha', requestsPerMinute: 50 }, 'beta-two'];
+        stage(i, 'live').blockWhileAlarming = { waitMinutes: 30 };
       }),
-    ).toEqual([
-      { minInvocations: 0, onQuiet: 'generate-traffic' },
-      { minInvocations: 200, onQuiet: 'generate-traffic', baselineMarginPercent: 2.5 },
-    ]);
-    expect(
-      canaries((i) => {
-        service(i, 'alpha').canary = { compareToBaseline: false };
-        stage(i, 'test').strategy = Strategy.linear(10, 1);
-      }),
-    ).toEqual([
-      { minInvocations: 50, onQuiet: 'fail' },
-      { minInvocations: 50, onQuiet: 'fail' },
-    ]);
-    expect(
-      canaries((i) => {
-        service(i, 'alpha').canary = { compareToBaseline: true };
-        stage(i, 'test').strategy = Strategy.linear(10, 1);
-      }),
-    ).toEqual([
-      { minInvocations: 50, onQuiet: 'fail', baselineMarginPercent: 1 },
-      { minInvocations: 50, onQuiet: 'fail', baselineMarginPercent: 1 },
+    );
+    const [test, live] = model.stages.map((s) => s.services.find((x) => x.name === 'alpha')!);
+    // The healthy rate is a tenth of the threshold unless told.
+    expect(test.canary).toEqual({
+      baselineErrorRatePercent: 0.2,
+      confidencePercent: 95,
+      powerPercent: 90,
+      onQuiet: 'generate-traffic',
+      compareToBaseline: true,
+      watchMinutes: 10,
+    });
+    expect(live.canary).toMatchObject({ baselineErrorRatePercent: 0.5, compareToBaseline: false });
+    expect(test.requestsPerMinute).toBeUndefined();
+    expect(live.requestsPerMinute).toBe(50);
+    expect([model.stages[1].blockWhileAlarming, model.stages[1].blockWaitMinutes]).toEqual([
+      true,
+      30,
     ]);
   });
 

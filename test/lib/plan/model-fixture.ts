@@ -59,13 +59,16 @@ export const WINDOW = { cron: '* 0-59 9-16 ? * MON-FRI', timeZone: 'Europe/Berli
 export function stressModel(branch = 'release/2.0|"hotfix" #1 <b>'): AppModel {
   const canary = Strategy.canary(25, 5);
   const judged = (
-    minInvocations: number,
+    watchMinutes: number,
     onQuiet: 'fail' | 'generate-traffic',
-    baselineMarginPercent?: number,
+    compareToBaseline = true,
   ) => ({
-    minInvocations,
+    baselineErrorRatePercent: 0.2,
+    confidencePercent: 99,
+    powerPercent: 90,
     onQuiet,
-    ...(baselineMarginPercent !== undefined && { baselineMarginPercent }),
+    compareToBaseline,
+    watchMinutes,
   });
   return appModel(
     [
@@ -75,9 +78,9 @@ export function stressModel(branch = 'release/2.0|"hotfix" #1 <b>'): AppModel {
         [
           service('order-history', Strategy.allAtOnce(), 3, {
             lattice: true,
-            canary: judged(0, 'fail'),
+            canary: judged(10, 'fail'),
           }),
-          service('payments', Strategy.allAtOnce(), 1, { canary: judged(0, 'fail') }),
+          service('payments', Strategy.allAtOnce(), 1, { canary: judged(10, 'fail') }),
         ],
         { account: '444444444444', region: WAVE_REGIONS[0][0] },
       ),
@@ -87,7 +90,7 @@ export function stressModel(branch = 'release/2.0|"hotfix" #1 <b>'): AppModel {
         [
           service('order-history', Strategy.linear(20, 3), 2, {
             lattice: true,
-            canary: judged(30, 'generate-traffic', 2),
+            canary: judged(8, 'generate-traffic', false),
           }),
           service('payments', canary, 1, {
             alarms: {
@@ -96,7 +99,7 @@ export function stressModel(branch = 'release/2.0|"hotfix" #1 <b>'): AppModel {
               p99LatencyMs: 2500,
               maxThrottles: 10,
             },
-            canary: judged(40, 'fail'),
+            canary: judged(12, 'fail'),
           }),
         ],
         {

@@ -12,7 +12,6 @@ import {
   type PlannedEnvironment,
   type PlannedStage,
 } from '../../../lib/plan/plan';
-import type { PlannedReleaseAlarm } from '../../../lib/plan/release';
 import {
   defaultApp,
   readAssembly,
@@ -20,8 +19,6 @@ import {
   type AssembledEnvironment,
 } from '../../helpers/default-app';
 import {
-  alarmExpression,
-  alarmMetrics,
   deployedServices,
   ofType,
   resourcesOf,
@@ -117,49 +114,21 @@ const envOf = (stack: CloudFormationStackArtifact) => ({
 
 const accountOf = (roleArn: unknown) => /:iam::(\d{12}):role\//.exec(JSON.stringify(roleArn))?.[1];
 
-const OPERATORS: Record<PlannedReleaseAlarm['operator'], string> = {
-  '>': 'GreaterThanThreshold',
-  '≥': 'GreaterThanOrEqualToThreshold',
-};
-
-/** A release alarm as the template declares it, in the plan's terms. */
-function alarmAsPlanned(alarm: Resource, planned: PlannedReleaseAlarm) {
+/**
+ * The verdict alarm as the template declares it: its name with the version in place of the
+ * `<version>` of the plan's name, and the function its metric is about.
+ */
+function verdictAlarmAsPlanned(alarm: Resource, versionId: string) {
   const p = alarm.Properties;
-  return {
-    name: p.AlarmName,
-    threshold: p.Threshold,
-    operator: p.ComparisonOperator,
-    datapoints: p.DatapointsToAlarm ?? p.EvaluationPeriods,
-    minutes: p.EvaluationPeriods,
-    minInvocations:
-      planned.minInvocationsPerMinute === undefined
-        ? undefined
-        : alarmExpression(alarm)?.includes(`>= ${planned.minInvocationsPerMinute}`),
-    watches: watches(alarm),
-  };
-}
-
-/** Whether an alarm's metrics are the new version's (`ExecutedVersion`), the alias's, or both. */
-function watches(alarm: Resource): string {
-  const scoped = alarmMetrics(alarm).map((m) =>
-    m.Dimensions.some((d) => d.Name === 'ExecutedVersion'),
+  const [prefix, version] = p.AlarmName['Fn::Join'][1];
+  const dimensions = Object.fromEntries(
+    (p.Dimensions as { Name: string; Value: unknown }[]).map((d) => [d.Name, d.Value]),
   );
-  if (scoped.every(Boolean)) return 'the new version';
-  return scoped.some(Boolean) ? 'the new version and the alias' : 'the alias';
-}
-
-function planAsTemplate(planned: PlannedReleaseAlarm) {
   return {
-    name: planned.name,
-    threshold: planned.threshold,
-    operator: OPERATORS[planned.operator],
-    datapoints: planned.datapoints,
-    minutes: planned.minutes,
-    minInvocations: planned.minInvocationsPerMinute === undefined ? undefined : true,
-    // The baseline comparison reads the whole alias too: the old version's traffic is the
-    // alias's minus the new version's. Every other release alarm reads the new version alone.
-    watches:
-      planned.kind === 'canary-vs-baseline' ? 'the new version and the alias' : 'the new version',
+    name: `${prefix}<version>`,
+    namesTheVersion: version['Fn::GetAtt']?.[0] === versionId,
+    function: dimensions.FunctionName,
+    metricOfTheVersion: JSON.stringify(dimensions.Version) === JSON.stringify(version),
   };
 }
 
@@ -260,8 +229,11 @@ describe.each(SUBJECTS)('the plan matches the synthesized pipeline: %s', (_, loa
     expect(monitoring.OnSuccess).toBeUndefined();
   });
 
-  test('each monitoring stack holds the planned health alarm and every fleet alarm', () => {
+  test('each monitoring stack holds the planned health alarm, every fleet alarm and the release judge', () => {
     for (const { stage, assembled } of deployed()) {
+      const planned = s.plan.monitoring.stacks.find(
+        (m) => m.stage === stage.name && m.environment.name === assembled.environment.name,
+      )!;
       const resources = resourcesOf(assembled.monitoringStack);
       const composite = ofType(resources, 'AWS::CloudWatch::CompositeAlarm').map(
         ([, a]) => a.Properties.AlarmName,
@@ -270,7 +242,16 @@ describe.each(SUBJECTS)('the plan matches the synthesized pipeline: %s', (_, loa
       const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(
         ([, a]) => a.Properties.AlarmName,
       );
-      expect(alarms.sort()).toEqual(stage.services.map((sv) => sv.judgement.fleetAlarm).sort());
+      expect(alarms.sort()).toEqual(
+        [
+          ...stage.services.map((sv) => sv.judgement.fleetAlarm),
+          planned.releaseJudge.errorsAlarm,
+        ].sort(),
+      );
+      const functions = ofType(resources, 'AWS::Lambda::Function').map(
+        ([, f]) => f.Properties.FunctionName,
+      );
+      expect(functions).toEqual([planned.releaseJudge.function]);
     }
   });
 
@@ -416,21 +397,20 @@ describe.each(SUBJECTS)('the plan matches the synthesized pipeline: %s', (_, loa
     }
   });
 
-  test('the release alarms are the planned ones, on the new version, and the fleet alarm is none of them', () => {
+  test('the deployment group watches the planned verdict alarm, of the version it deploys, and not the fleet alarm', () => {
     for (const { stage, assembled } of deployed()) {
       for (const resources of resourcesIn(assembled)) {
         for (const d of deployedServices(resources, stage.prefix)) {
           const planned = stage.services.find((sv) => sv.name === d.name)!;
-          const byName = new Map(
-            Object.values(d.alarms).map((a) => [a.Properties.AlarmName as string, a]),
-          );
-          expect([...byName.keys()].sort()).toEqual(
-            planned.judgement.alarms.map((a) => a.name).sort(),
-          );
-          for (const alarm of planned.judgement.alarms) {
-            expect(alarmAsPlanned(byName.get(alarm.name)!, alarm)).toEqual(planAsTemplate(alarm));
-          }
-          expect(byName.has(planned.judgement.fleetAlarm)).toBe(false);
+          const alarms = Object.values(d.alarms);
+          expect(alarms).toHaveLength(1);
+          expect(verdictAlarmAsPlanned(alarms[0], d.versionId)).toEqual({
+            name: planned.judgement.verdictAlarm,
+            namesTheVersion: true,
+            function: `${stage.prefix}-${d.name}`,
+            metricOfTheVersion: true,
+          });
+          expect(alarms[0].Properties.AlarmName).not.toBe(planned.judgement.fleetAlarm);
         }
       }
     }
@@ -446,12 +426,14 @@ describe.each(SUBJECTS)('the plan matches the synthesized pipeline: %s', (_, loa
           expect([pre.HOOK_PHASE, post.HOOK_PHASE]).toEqual(['pre-traffic', 'post-traffic']);
           expect(post.TARGET_QUALIFIER).toBe('live');
           expect(pre.TARGET_QUALIFIER).not.toBe('live');
-          const { minInvocations, onQuiet } = planned.judgement;
-          expect({ service: d.name, min: post.MIN_INVOCATIONS, onQuiet: post.ON_QUIET }).toEqual(
-            minInvocations > 0
-              ? { service: d.name, min: String(minInvocations), onQuiet }
-              : { service: d.name, min: undefined, onQuiet: undefined },
-          );
+          const { policy, onQuiet, watchMinutes } = planned.judgement;
+          expect({
+            service: d.name,
+            judgement: post.RELEASE_JUDGEMENT && JSON.parse(post.RELEASE_JUDGEMENT),
+          }).toEqual({
+            service: d.name,
+            judgement: policy.requireVerdict ? { policy, onQuiet, watchMinutes } : undefined,
+          });
           // The checks travel in the hook bundle's checks.json. The fixture is synthesized with
           // inline code (no bundles, no checks.json), so only the real bundles are compared.
           if (s.realBundles) {

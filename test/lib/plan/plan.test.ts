@@ -15,14 +15,14 @@ import { evidenceText } from '../../../lib/plan/release';
 import { renderPlanText } from '../../../lib/plan/text';
 import { ESTIMATED_MINUTES, formatTotal, releaseTiming } from '../../../lib/plan/timing';
 import {
-  alarmName,
-  ALARM_KINDS,
   fleetAlarmName,
   latticeServiceName,
   monitoringStackName,
   pipelineStageName,
   stageHealthAlarmName,
+  verdictAlarmName,
 } from '../../../lib/resource-names';
+import { judgePolicy } from '../../../lib/service/judge-policy';
 import { parseArgs } from '../../../scripts/ops/options';
 import { environmentModel } from '../../helpers/model';
 import { appModel, service, stage, stressModel, WINDOW } from './model-fixture';
@@ -399,43 +399,44 @@ describe('the plan', () => {
     expect(plan.stages[0].waves[0].smokeTest).toBeUndefined();
   });
 
-  test('judges each release on its release alarms, the baseline only where the service compares', () => {
+  test('judges each release on its verdict alarm, with the policy the deployed judge gets', () => {
     for (const [i, s] of model.stages.entries()) {
       for (const [j, svc] of s.services.entries()) {
         const judgement = plan.stages[i].services[j].judgement;
-        const kinds = ALARM_KINDS.filter(
-          (k) => k !== 'canary-vs-baseline' || svc.canary.baselineMarginPercent !== undefined,
-        );
-        expect(judgement.alarms.map((a) => a.name)).toEqual(
-          kinds.map((k) => alarmName(s.prefix, svc.name, k)),
-        );
-        expect(judgement.alarms.map((a) => a.threshold)).toEqual([
-          svc.alarms.errorRatePercent,
-          svc.alarms.p99LatencyMs,
-          svc.alarms.maxThrottles,
-          ...(svc.canary.baselineMarginPercent === undefined
-            ? []
-            : [svc.canary.baselineMarginPercent]),
-        ]);
+        expect(judgement.verdictAlarm).toBe(verdictAlarmName(s.prefix, svc.name, '<version>'));
+        expect(judgement.policy).toEqual(judgePolicy(svc));
         expect(judgement.fleetAlarm).toBe(fleetAlarmName(s.prefix, svc.name));
-        expect(judgement.alarms.map((a) => a.name)).not.toContain(judgement.fleetAlarm);
+        expect(judgement.verdictAlarm).not.toBe(judgement.fleetAlarm);
       }
     }
-    // The fixture has the comparison on for one service and off for another.
-    const baselines = plan.stages.flatMap((s) => s.services.map((x) => x.judgement.alarms.length));
-    expect(new Set(baselines)).toEqual(new Set([3, 4]));
   });
 
-  test('says what the post-traffic hook does with a quiet canary', () => {
-    expect(evidenceText({ minInvocations: 0, onQuiet: 'fail' })).toBe(
-      'no minimum: a canary without traffic passes',
+  test('knows the sample a pass rests on and the failures that roll back at once', () => {
+    // payments in live: healthy 0.2% against 5%, 99% confidence over three tests, 90% power:
+    // ln 10 / -ln(0.95 / 0.998) = 46.7 good calls, and ln 300 / (ln 25 + 0.0493) = 1.75 failures.
+    const judgement = plan.stages[1].services[1].judgement;
+    expect(judgement.minimumSample).toBe(47);
+    expect(judgement.failuresToRollBack).toBe(2);
+  });
+
+  test('says what it takes to pass', () => {
+    const policy = judgePolicy(model.stages[1].services[1]);
+    expect(evidenceText({ policy, minimumSample: 128, onQuiet: 'fail', watchMinutes: 12 })).toBe(
+      'a pass needs ≥ 128 good calls (more after a failure); fewer after 12 min at 100%: the release fails',
     );
-    expect(evidenceText({ minInvocations: 40, onQuiet: 'fail' })).toBe(
-      '≥ 40 invocations of the new version, else the post-traffic hook fails the release',
+    expect(
+      evidenceText({ policy, minimumSample: 128, onQuiet: 'generate-traffic', watchMinutes: 12 }),
+    ).toBe(
+      'a pass needs ≥ 128 good calls (more after a failure); fewer after the first minute at 100%: synthetic calls on the new version make up the rest',
     );
-    expect(evidenceText({ minInvocations: 30, onQuiet: 'generate-traffic' })).toBe(
-      '≥ 30 invocations of the new version, else the post-traffic hook generates synthetic traffic until there are enough',
-    );
+    expect(
+      evidenceText({
+        policy: { ...policy, requireVerdict: false },
+        minimumSample: 128,
+        onQuiet: 'fail',
+        watchMinutes: 12,
+      }),
+    ).toBe('no minimum: all at once');
   });
 
   test('names the VPC Lattice front door of exactly the services that have one', () => {

@@ -5,7 +5,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Strategy } from '../../../lib/config/strategy';
 import { FunctionBundles } from '../../../lib/service/function-bundles';
-import { appModel, fixtureService, stageModel } from '../../helpers/model';
+import { judgedService } from '../../../lib/service/judge-policy';
+import { judgeFileSchema } from '../../../runtime/judge/judge-config';
+import { appModel, fixtureService, serviceModel, stageModel } from '../../helpers/model';
 
 // Two stages deploy the same two services: each is bundled once.
 const services = [fixtureService('alpha'), fixtureService('beta-two')];
@@ -31,26 +33,60 @@ function files(dir: string): Record<string, string> {
   return out;
 }
 
-test('bundles every service once, plus the hook and, per service, the hook with its checks', () => {
+test('bundles every service once, the hook and the judge, and per service its hook with its checks, per stage its judge with its services', () => {
   expect(fs.readdirSync(bundles.dir).sort()).toEqual(
-    ['alpha', 'beta-two', 'hook-alpha', 'hook-beta-two', 'traffic-hook'].sort(),
+    [
+      'alpha',
+      'beta-two',
+      '_hook-alpha',
+      '_hook-beta-two',
+      '_traffic-hook',
+      '_release-judge',
+      ...model.stages.map((s) => `_judge-${s.name}`),
+    ].sort(),
   );
-  for (const dir of ['alpha', 'beta-two', 'traffic-hook']) {
+  for (const dir of ['alpha', 'beta-two', '_traffic-hook', '_release-judge']) {
     expect(fs.readdirSync(path.join(bundles.dir, dir)).sort()).toEqual([
       'index.js',
       'index.js.map',
     ]);
   }
   for (const service of services) {
-    const dir = path.join(bundles.dir, `hook-${service.name}`);
+    const dir = path.join(bundles.dir, `_hook-${service.name}`);
     expect(fs.readdirSync(dir).sort()).toEqual(['checks.json', 'index.js', 'index.js.map']);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'checks.json'), 'utf8'))).toEqual(
       service.checks,
     );
     expect(fs.readFileSync(path.join(dir, 'index.js'))).toEqual(
-      fs.readFileSync(path.join(bundles.dir, 'traffic-hook', 'index.js')),
+      fs.readFileSync(path.join(bundles.dir, '_traffic-hook', 'index.js')),
     );
   }
+  for (const stage of model.stages) {
+    const dir = path.join(bundles.dir, `_judge-${stage.name}`);
+    expect(fs.readdirSync(dir).sort()).toEqual(['index.js', 'index.js.map', 'judge.json']);
+    const file = judgeFileSchema.parse(
+      JSON.parse(fs.readFileSync(path.join(dir, 'judge.json'), 'utf8')),
+    );
+    expect(file.services).toEqual(stage.services.map((s) => judgedService(stage.prefix, s)));
+  }
+});
+
+test('a service may be named like a bundle of the runtime: its folder is its own', () => {
+  const named = [serviceModel('traffic-hook'), serviceModel('release-judge')].map((s) => ({
+    ...s,
+    entry: services[0].entry,
+  }));
+  const built = FunctionBundles.build(
+    appModel([stageModel('qa', Strategy.allAtOnce(), named)]),
+    tmp('bundles-named-'),
+  );
+  expect(fs.readdirSync(path.join(built.dir, 'traffic-hook')).sort()).toEqual([
+    'index.js',
+    'index.js.map',
+  ]);
+  expect(fs.readFileSync(path.join(built.dir, 'traffic-hook', 'index.js'), 'utf8')).not.toEqual(
+    fs.readFileSync(path.join(built.dir, '_traffic-hook', 'index.js'), 'utf8'),
+  );
 });
 
 test('lives inside the output folder it is given, replacing what an earlier synth left', () => {
@@ -93,7 +129,7 @@ test('a service bundle runs on its own and answers like its handler', async () =
 });
 
 test('the hook bundle leaves the AWS SDK v3 to the Lambda runtime', () => {
-  const text = fs.readFileSync(path.join(bundles.dir, 'traffic-hook', 'index.js'), 'utf8');
+  const text = fs.readFileSync(path.join(bundles.dir, '_traffic-hook', 'index.js'), 'utf8');
   expect(text).toMatch(/require\("@aws-sdk\/client-lambda"\)/);
   expect(text).toMatch(/require\("@aws-sdk\/client-codedeploy"\)/);
   expect(text).toContain('PutLifecycleEventHookExecutionStatus');
@@ -115,5 +151,5 @@ test('hands out a fresh Code per function, so two stacks can use the same bundle
 
 test('refuses a service it did not bundle, naming it', () => {
   expect(() => bundles.service('nope')).toThrow('no bundle for "nope"');
-  expect(() => bundles.hook('nope')).toThrow('no bundle for "hook-nope"');
+  expect(() => bundles.hook('nope')).toThrow('no bundle for "_hook-nope"');
 });

@@ -1,33 +1,135 @@
 import { Strategy } from '../../../lib/config/strategy';
-import { breaches, evaluate, type Minute, type Traffic } from '../../helpers/alarm-evaluation';
+import { judgePolicy } from '../../../lib/service/judge-policy';
+import { judge } from '../../../runtime/judge/judge';
+import { releaseJudgementSchema } from '../../../runtime/judge/judge-config';
+import { evaluateAlarm, type AlarmSpec } from '../../../runtime/model/alarm';
+import { breaches, evaluate, type Traffic } from '../../helpers/alarm-evaluation';
 import { readAssembly } from '../../helpers/default-app';
 import {
   deployedServices,
   ofType,
   resourcesOf,
+  type DeployedService,
   type Resource,
+  type Resources,
 } from '../../helpers/deployed-service';
 import { appModel, serviceModel, stageModel } from '../../helpers/model';
 import { synthFast } from '../../helpers/synth';
 
 /**
- * What the synthesized alarms decide in a canary minute: the deployment group's alarms roll a
- * release back, the fleet alarm only notifies. Thresholds of the fixture service: error rate 2%
- * in minutes of at least 5 invocations, p99 800 ms, 3 throttles, and the new version at most 1
- * percentage point worse than the old.
+ * What decides a release in the synthesized templates: the deployment group's one alarm watches
+ * the release judge's verdict on the version being deployed; the post-traffic hook carries the
+ * judgement; the fleet alarm only notifies. The judge's statistics are tested in
+ * test/runtime/judge; here, that the templates wire them as the runtime expects.
  */
-let release: Resource[];
-let fleet: Resource;
+const service = serviceModel('alpha');
+let canary: { resources: Resources; deployed: DeployedService; fleet: Resource };
+let allAtOnce: { resources: Resources; deployed: DeployedService };
 
 beforeAll(() => {
-  const service = serviceModel('alpha');
-  const stage = stageModel('live', Strategy.canary(10, 5), [service], { requiresApproval: true });
-  const model = appModel([stage]);
+  const live = stageModel(
+    'live',
+    Strategy.canary(10, 5),
+    [{ ...service, strategy: Strategy.canary(10, 5) }],
+    {
+      requiresApproval: true,
+    },
+  );
+  const test = stageModel('test', Strategy.allAtOnce(), [
+    serviceModel('alpha', { strategy: Strategy.allAtOnce() }),
+  ]);
+  const model = appModel([test, live]);
   const app = readAssembly(model, synthFast(model).outdir);
-  const [env] = app.environments;
-  const resources = resourcesOf(env.serviceStacks[0]);
-  release = Object.values(deployedServices(resources, stage.prefix)[0].alarms);
-  [[, fleet]] = ofType(resourcesOf(env.monitoringStack), 'AWS::CloudWatch::Alarm');
+  const [testEnv, liveEnv] = app.environments;
+  const liveResources = resourcesOf(liveEnv.serviceStacks[0]);
+  canary = {
+    resources: liveResources,
+    deployed: deployedServices(liveResources, live.prefix)[0],
+    fleet: ofType(resourcesOf(liveEnv.monitoringStack), 'AWS::CloudWatch::Alarm').find(([, a]) =>
+      String(a.Properties.AlarmName).endsWith('-fleet'),
+    )![1],
+  };
+  const testResources = resourcesOf(testEnv.serviceStacks[0]);
+  allAtOnce = {
+    resources: testResources,
+    deployed: deployedServices(testResources, test.prefix)[0],
+  };
+});
+
+/** The alarm's own evaluation settings, read from the template. */
+function specOf(alarm: Resource): AlarmSpec {
+  const p = alarm.Properties;
+  return {
+    evaluationPeriods: p.EvaluationPeriods,
+    datapointsToAlarm: p.DatapointsToAlarm,
+    threshold: p.Threshold,
+    comparison: p.ComparisonOperator,
+  };
+}
+
+test("the deployment group's one alarm is the judge's verdict on the version being deployed", () => {
+  const { deployed } = canary;
+  const alarms = Object.values(deployed.alarms);
+  expect(alarms).toHaveLength(1);
+  const [alarm] = alarms;
+  const version = { 'Fn::GetAtt': [deployed.versionId, 'Version'] };
+  expect(alarm.Properties).toMatchObject({
+    Namespace: 'LambdaCanary',
+    MetricName: 'Verdict',
+    Dimensions: [
+      { Name: 'FunctionName', Value: 'fixture-pipeline-live-alpha' },
+      { Name: 'Version', Value: version },
+    ],
+    Statistic: 'Maximum',
+    Period: 60,
+    TreatMissingData: 'notBreaching',
+    // Named after the version: a new alarm (CloudFormation replaces it) for every release.
+    AlarmName: { 'Fn::Join': ['', ['fixture-pipeline-live-alpha-canary-verdict-v', version]] },
+  });
+  expect(deployed.group.Properties.AutoRollbackConfiguration.Events).toEqual(
+    expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
+  );
+});
+
+test('one rollback verdict makes the alarm fire for three minutes; no verdict, no alarm', () => {
+  const spec = specOf(Object.values(canary.deployed.alarms)[0]);
+  const verdicts = new Map([
+    [10, 0],
+    [11, 1],
+  ]);
+  expect(evaluateAlarm(spec, verdicts, 11)).toBe('OK');
+  expect([12, 13, 14].map((m) => evaluateAlarm(spec, verdicts, m))).toEqual([
+    'ALARM',
+    'ALARM',
+    'ALARM',
+  ]);
+  expect(evaluateAlarm(spec, verdicts, 15)).toBe('OK');
+  expect(evaluateAlarm(spec, new Map(), 15)).toBe('OK');
+});
+
+test('the post-traffic hook judges a canary release as the service is configured; all at once it only runs its checks', () => {
+  const hook = canary.resources[canary.deployed.postHookId].Properties;
+  const judgement = releaseJudgementSchema.parse(
+    JSON.parse(hook.Environment.Variables.RELEASE_JUDGEMENT),
+  );
+  expect(judgement.policy).toEqual(judgePolicy({ ...service, strategy: Strategy.canary(10, 5) }));
+  expect(hook.Timeout).toBe(900);
+  // Three failed calls of three roll a release of this service back.
+  expect(
+    judge(judgement.policy, {
+      released: { calls: 3, errors: 3, slow: 0 },
+      throttles: { during: { throttles: 0, calls: 3 }, before: { throttles: 0, calls: 3 } },
+    }).decision,
+  ).toBe('roll-back');
+
+  const quick = allAtOnce.resources[allAtOnce.deployed.postHookId].Properties;
+  expect(quick.Environment.Variables.RELEASE_JUDGEMENT).toBeUndefined();
+  expect(quick.Timeout).toBe(120);
+});
+
+test('versions are kept, except one whose release is rolled back (so the same code can ship again)', () => {
+  expect(canary.deployed.version.DeletionPolicy).toBe('RetainExceptOnCreate');
+  expect(canary.deployed.version.UpdateReplacePolicy).toBe('Retain');
 });
 
 const traffic = (t: Partial<Traffic>): Traffic => ({
@@ -37,64 +139,20 @@ const traffic = (t: Partial<Traffic>): Traffic => ({
   throttles: 0,
   ...t,
 });
-const rollsBack = (minute: Minute) => release.some((alarm) => breaches(alarm, minute));
-const firing = (minute: Minute) =>
-  release
-    .filter((alarm) => breaches(alarm, minute))
-    .map((a) => String(a.Properties.AlarmName).replace(/^.*-alpha-/, ''));
 
-test('a healthy canary beside a healthy fleet: no alarm', () => {
-  const minute = { released: traffic({ invocations: 10 }), old: traffic({ invocations: 90 }) };
-  expect(firing(minute)).toEqual([]);
-  expect(breaches(fleet, minute)).toBe(false);
-});
-
-test("the new version's errors roll back while the old version is healthy, though the alias as a whole is under the threshold", () => {
-  // 1 error in 10 calls of the new version is 10%; over the alias's 1,000 calls it is 0.1%.
-  const minute = {
-    released: traffic({ invocations: 10, errors: 1 }),
-    old: traffic({ invocations: 990 }),
-  };
-  expect(firing(minute)).toEqual(['canary-error-rate', 'canary-vs-baseline']);
-  expect(breaches(fleet, minute)).toBe(false);
-});
-
-test('errors of the old version alone roll nothing back: the fix on its way out is not judged on them', () => {
+test('the fleet alarm watches the whole alias and is in no deployment group: the old version’s errors notify, never roll back', () => {
   const minute = {
     released: traffic({ invocations: 10 }),
     old: traffic({ invocations: 90, errors: 45 }),
   };
-  expect(rollsBack(minute)).toBe(false);
-  // The fleet alarm sees the alias at 45% errors: it notifies, it is in no deployment group.
-  expect(breaches(fleet, minute)).toBe(true);
-});
-
-test('too few invocations of the new version in a minute are not judged on their error rate', () => {
-  const minute = {
-    released: traffic({ invocations: 2, errors: 1 }),
-    old: traffic({ invocations: 98 }),
-  };
-  expect(firing(minute)).toEqual([]);
-});
-
-test('a new version as bad as the old one, above the threshold, rolls back on the threshold, not on the comparison', () => {
-  const minute = {
-    released: traffic({ invocations: 100, errors: 5 }),
-    old: traffic({ invocations: 900, errors: 45 }),
-  };
-  expect(firing(minute)).toEqual(['canary-error-rate']);
-});
-
-test('a slow new version and its throttles are judged on the new version too', () => {
+  expect(breaches(canary.fleet, minute)).toBe(true);
+  expect(Object.values(canary.deployed.alarms)).not.toContain(canary.fleet);
   expect(
-    firing({ released: traffic({ invocations: 10, p99: 900 }), old: traffic({ invocations: 90 }) }),
-  ).toEqual(['canary-p99-latency']);
-  expect(
-    firing({
-      released: traffic({ invocations: 10, throttles: 3 }),
-      old: traffic({ invocations: 90, throttles: 0 }),
+    breaches(canary.fleet, {
+      released: traffic({ invocations: 10 }),
+      old: traffic({ invocations: 90 }),
     }),
-  ).toEqual(['canary-throttles']);
+  ).toBe(false);
 });
 
 test('the evaluator reads the expressions the way CloudWatch documents them', () => {
