@@ -14,5 +14,10 @@ export const prod = defineStage({
   smokeTests: true,
   // Only on weekdays from 9:00 to 16:59 in a time zone of your choice (optional):
   // deploymentWindow: { cron: '* 0-59 9-16 ? * MON-FRI', timeZone: 'Europe/Berlin' },
-  services: ['greeter', 'orders'],
+  // The calls a minute each service expects (optional): npm run plan says what its canary can
+  // judge at that traffic, and a canary that would judge more.
+  services: [
+    { name: 'greeter', requestsPerMinute: 1000 },
+    { name: 'orders', requestsPerMinute: 50 },
+  ],
 });

@@ -16,6 +16,8 @@ export interface ServiceGroup {
   readonly evidence: string;
   /** `3 synthetic checks`, or `1 to 5 synthetic checks` when they differ. */
   readonly checks: string;
+  /** The post-traffic hook judges the release (a strategy with a canary window). */
+  readonly judging: boolean;
 }
 
 /** The services grouped by their release settings, groups in the order of their first service. */
@@ -39,6 +41,7 @@ export function groupServices(services: readonly PlannedService[]): ServiceGroup
       judgedOn: judgedOnText(first.judgement),
       evidence: evidenceText(first.judgement),
       checks: min === max ? checksText(min) : `${min} to ${checksText(max)}`,
+      judging: first.judgement.policy.requireVerdict,
     };
   });
 }

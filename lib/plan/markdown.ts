@@ -1,6 +1,7 @@
 import { LIVE_ALIAS } from '../resource-names';
 import { describeCodeDeployConfig } from './codedeploy';
 import { groupServices } from './groups';
+import { sizingText } from './release';
 import { renderMermaid } from './mermaid';
 import { OPS } from './ops';
 import { checksText, type Plan, type PlannedAlarmRule, type PlannedWave } from './plan';
@@ -201,11 +202,33 @@ function judgementSection(plan: Plan): string[] {
       ),
     ),
     [
-      'Alarm names: the release alarms are `<prefix>-<service>-canary-error-rate`,',
-      '`-canary-p99-latency`, `-canary-throttles` and, with the baseline comparison,',
-      '`-canary-vs-baseline`; the fleet alarm is `<prefix>-<service>-fleet`, where the prefix is',
-      '`<pipeline>-<stage>`.',
+      "Alarm names: each release's verdict alarm is `<prefix>-<service>-canary-verdict-v<version>`",
+      "(a new alarm per version); the fleet alarm is `<prefix>-<service>-fleet`; the release judge's",
+      'own is `<prefix>-release-judge-errors`; the prefix is `<pipeline>-<stage>`.',
     ].join('\n'),
+    ...sizingSection(plan),
+  ];
+}
+
+/** What the canaries can see at the traffic the stage entries declare (`requestsPerMinute`). */
+function sizingSection(plan: Plan): string[] {
+  const rows = plan.stages.flatMap((stage) =>
+    stage.services
+      .filter((s) => s.judgement.sizing)
+      .map((s) => [stage.name, s.name, sizingText(s.judgement.sizing!)]),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '### At the declared traffic',
+    [
+      'Where a stage entry declares the calls a minute a service expects (`requestsPerMinute`),',
+      'this is what its canary can see: the calls judged in time to stop a bad release before 100%',
+      '(the calls of the last minutes are still on their way to CloudWatch when the shift',
+      "completes), the smallest failing share those calls reveal with the service's power, and",
+      'when a healthy release has the sample a pass needs. `npm run -s simulate` runs releases at',
+      'any traffic through the same judge.',
+    ].join('\n'),
+    markdownTable(['Stage', 'Service', 'Canary at that traffic'], rows),
   ];
 }
 

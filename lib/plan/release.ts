@@ -47,7 +47,26 @@ export interface CanarySizing {
    * included); undefined when that is longer than the watch.
    */
   readonly passAfterMinutes?: number;
+  /** Synthetic calls make up the sample a healthy release lacks (`onQuiet: 'generate-traffic'`). */
+  readonly synthetic: boolean;
+  /**
+   * The shortest custom canary (then the smallest share) that catches a version failing twice
+   * the threshold before 100%, when this one does not; undefined when it does, or none of up
+   * to 50% for an hour would.
+   */
+  readonly suggestion?: {
+    readonly percentage: number;
+    readonly minutes: number;
+    readonly detectable: number;
+  };
+  /** True when this canary already catches twice the threshold before 100%. */
+  readonly enough: boolean;
 }
+
+/** Custom canaries the plan considers, shortest first. */
+const CANDIDATES = [10, 15, 20, 30, 45, 60].flatMap((minutes) =>
+  [10, 25, 50].map((percentage) => ({ percentage, minutes })),
+);
 
 /** How a service is judged in a stage, as `CanaryService` and its release judge do it. */
 export function releaseJudgement(prefix: string, service: ServiceModel): ReleaseJudgement {
@@ -79,15 +98,50 @@ export function sizing(service: ServiceModel, rpm: number): CanarySizing {
   const byEnd = Math.floor(callsBeforeFullShift(shift, rpm) + atFull);
   const percent = (rate: number | undefined) =>
     rate === undefined ? undefined : Math.round(rate * 1000) / 10;
+  const firstLook = METRIC_DELAY_MINUTES + 2;
+  const synthetic = service.canary.onQuiet === 'generate-traffic';
   const missing = Math.max(0, minimumSample(h, bounds) - callsBeforeFullShift(shift, rpm));
-  const passAfter = Math.ceil(missing / rpm) + METRIC_DELAY_MINUTES + 1;
+  const passAfter = synthetic
+    ? firstLook
+    : Math.max(firstLook, Math.ceil(missing / rpm) + METRIC_DELAY_MINUTES + 1);
+  const detectable = percent(detectableRate(h, bounds, before, power));
+  const target = 2 * policy.errorRatePercent;
+  const enough = detectable !== undefined && detectable <= target;
+  const suggestion = enough
+    ? undefined
+    : CANDIDATES.map((c) => ({
+        ...c,
+        detectable: percent(
+          detectableRate(
+            h,
+            bounds,
+            Math.floor(
+              callsBeforeFullShift(
+                { kind: 'canary', percentage: c.percentage, intervalMinutes: c.minutes },
+                rpm,
+                REACTION_MINUTES,
+              ),
+            ),
+            power,
+          ),
+        ),
+      })).find((c) => c.detectable !== undefined && c.detectable <= target);
   return {
     requestsPerMinute: rpm,
     callsBeforeFullShift: before,
-    detectableBeforeFullShift: percent(detectableRate(h, bounds, before, power)),
+    detectableBeforeFullShift: detectable,
     callsByEndOfWatch: byEnd,
     detectableByEndOfWatch: percent(detectableRate(h, bounds, byEnd, power)),
     ...(passAfter <= service.canary.watchMinutes && { passAfterMinutes: passAfter }),
+    synthetic,
+    enough,
+    ...(suggestion && {
+      suggestion: {
+        percentage: suggestion.percentage,
+        minutes: suggestion.minutes,
+        detectable: suggestion.detectable!,
+      },
+    }),
   };
 }
 
@@ -121,12 +175,18 @@ export function sizingText(s: CanarySizing): string {
       : `catches ≥ ${rate}% failing`;
   const pass =
     s.passAfterMinutes === undefined
-      ? 'a healthy release does not reach the sample a pass needs within the watch'
-      : `a healthy release passes about ${s.passAfterMinutes} min after 100%`;
-  return `${s.requestsPerMinute} req/min: ~${s.callsBeforeFullShift} calls judged in time to stop it before 100% (${caught(s.detectableBeforeFullShift)}); ~${s.callsByEndOfWatch} by the end of the post-traffic hook's watch (${caught(s.detectableByEndOfWatch)}); ${pass}`;
+      ? 'a healthy release does not reach the sample a pass needs within the watch, and fails'
+      : `a healthy release passes about ${s.passAfterMinutes} min after 100%${s.synthetic ? ' (synthetic calls make up its sample)' : ''}`;
+  const advice = s.enough
+    ? ''
+    : s.suggestion
+      ? `; to catch ${s.suggestion.detectable}% before 100%: Strategy.canary(${s.suggestion.percentage}, ${s.suggestion.minutes})`
+      : '; no canary of up to 50% for an hour catches twice the threshold before 100% at this traffic';
+  return `${s.requestsPerMinute} req/min: ~${s.callsBeforeFullShift} calls judged in time to stop it before 100% (${caught(s.detectableBeforeFullShift)}); ~${s.callsByEndOfWatch} by the end of the post-traffic hook's watch (${caught(s.detectableByEndOfWatch)}); ${pass}${advice}`;
 }
 
 /** `3 synthetic checks`; both hooks run the same ones. */
-export function hooksText(checks: string): string {
-  return `pre-traffic: ${checks} on the new version; post-traffic: judges the release, then the same checks through the ${LIVE_ALIAS} alias`;
+export function hooksText(checks: string, judging: boolean): string {
+  const post = judging ? 'judges the release, then runs the same checks' : 'the same checks';
+  return `pre-traffic: ${checks} on the new version; post-traffic: ${post} through the ${LIVE_ALIAS} alias`;
 }

@@ -1,7 +1,7 @@
 import { LIVE_ALIAS } from '../resource-names';
 import { groupServices, wrapList } from './groups';
 import { describeEnvironment, describeStrategy, type Plan, type PlannedStage } from './plan';
-import { hooksText } from './release';
+import { hooksText, sizingText } from './release';
 import { textTable } from './table';
 import { formatMinutes, formatTotal } from './timing';
 import {
@@ -32,7 +32,7 @@ export function renderPlanText(plan: Plan): string {
       ]),
       '  ',
     ),
-    `  each: topic, a fleet alarm per service on its ${LIVE_ALIAS} alias, the health alarm (any fleet alarm), the role the stage conditions read it with, the overview dashboard`,
+    `  each: topic, a fleet alarm per service on its ${LIVE_ALIAS} alias, the health alarm (any fleet alarm), the release judge (every minute, the verdicts the deployment groups' alarms watch), the role the stage conditions read the health alarm with, the overview dashboard`,
   ];
   plan.stages.forEach((stage, index) => {
     const waves = stage.waves.length === 1 ? '' : `, ${stage.waves.length} waves`;
@@ -94,13 +94,17 @@ function stageRows(plan: Plan, stage: PlannedStage): string[][] {
       ],
       ['    judged on', group.judgedOn],
       ['    evidence', group.evidence],
-      ['    hooks', hooksText(group.checks)],
+      ['    hooks', hooksText(group.checks, group.judging)],
     );
+    for (const service of group.services) {
+      const sizing = service.judgement.sizing;
+      if (sizing) rows.push(['    traffic', `${service.name}: ${sizingText(sizing)}`]);
+    }
   }
   rows.push(
     [
-      'release alarms',
-      `${releaseAlarmNames(stage)}: the deployment group's, any one rolls the deployment back`,
+      'verdict alarm',
+      `${releaseAlarmNames(stage)}: the deployment group's; the release judge's rollback verdict on that version sets it off, and CodeDeploy rolls back`,
     ],
     [
       'fleet alarms',

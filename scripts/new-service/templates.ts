@@ -63,20 +63,21 @@ export function serviceDefinition(name: string): Record<string, unknown> {
       p99LatencyMs: 1000,
       maxThrottles: 1,
     },
-    canary: { minInvocations: 50, onQuiet: 'generate-traffic' },
+    canary: { baselineErrorRatePercent: 0.1, onQuiet: 'generate-traffic' },
   };
 }
 
 /** Comments written above a field of the definition, and after its last field. */
 const SERVICE_COMMENTS: Record<string, readonly string[]> = {
   alarms: [
-    "A release rolls back when the new version's error rate passes errorRatePercent (in minutes",
-    'of minInvocationsPerMinute calls or more), its p99 passes p99LatencyMs, or it is throttled.',
+    'The release judge rolls a release back when its failed, slow (above p99LatencyMs) or',
+    'throttled calls show errorRatePercent rather than a healthy rate; the fleet alarm (every',
+    'version) also fires on minutes of minInvocationsPerMinute calls or more above it.',
   ],
   canary: [
-    'A canary needs minInvocations calls of the new version. Without real traffic yet, the',
-    'post-traffic hook makes them with the synthetic checks; once callers exist, remove onQuiet',
-    'so that a quiet canary fails instead (the default).',
+    "A healthy version's error rate. A pass needs enough calls; without real traffic yet, the",
+    'post-traffic hook makes the rest with the synthetic checks. Once callers exist, remove',
+    'onQuiet so that a release whose traffic cannot be judged fails instead (the default).',
   ],
   '': [
     'lattice: true gives it a VPC Lattice front door (docs/configuration.md).',

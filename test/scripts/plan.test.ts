@@ -50,15 +50,20 @@ describe('npm run plan (child process)', () => {
         stage.approval ? /^ {2}approval +manual approval before wave 1$/m : /^ {2}approval +none$/m,
       );
       for (const wave of stage.waves) {
-        expect(block).toContain(
-          `wave ${wave.index}`.padEnd(16) +
-            `pipeline stage ${wave.pipelineStage}: ${wave.environments.map(describeEnvironment).join(', ')}`,
+        const where = `pipeline stage ${wave.pipelineStage}: ${wave.environments.map(describeEnvironment).join(', ')}`;
+        expect(block).toMatch(
+          new RegExp(`^ {2}wave ${wave.index} +${where.replace(/[()/.]/g, '\\$&')}$`, 'm'),
         );
       }
       for (const service of stage.services) {
         expect(block).toMatch(new RegExp(`^ {4}(.*, )?${service.name}(,.*)?$`, 'm'));
       }
-      expect(block).toContain(`roll back       ${stage.ops.rollback.join(', then ')}`);
+      expect(block).toMatch(
+        new RegExp(
+          `^ {2}roll back +${stage.ops.rollback.join(', then ').replace(/[-[\]()]/g, '\\$&')}`,
+          'm',
+        ),
+      );
     });
     expect(result.stdout).toMatch(/^Release time, push to the end of \S+ \(estimate/m);
     expect(result.stdout).toMatch(/^ {2}total: ~\d+ min \(estimate; /m);
@@ -97,16 +102,16 @@ describe('plan main()', () => {
     );
     expect(stdout).toMatch(/^ {4}order-history$/m);
     expect(stdout).toMatch(
-      /^ {6}judged on +error rate > 5% \(minutes of ≥ 20 invocations\); p99 > 2500 ms \(2 of 3 min\); throttles ≥ 10\/min$/m,
+      /^ {6}judged on +failed, slow \(> 2500 ms\) and throttled calls since the shift started: 5% against a healthy 0\.2%, or the old version's rate if higher \(99% confidence, 90% power\)$/m,
     );
     expect(stdout).toMatch(
-      /; error rate > the old version's \+ 2 points \(minutes where both have ≥ 5 invocations\)$/m,
+      /^ {6}judged on +failed, slow \(> 800 ms\) and throttled calls since the shift started: 2% against a healthy 0\.2% \(99% confidence, 90% power\)$/m,
     );
     expect(stdout).toMatch(
-      /^ {6}evidence +≥ 40 invocations of the new version, else the post-traffic hook fails the release$/m,
+      /^ {6}evidence +a pass needs ≥ 47 good calls \(more after a failure\); fewer after 12 min at 100%: the release fails$/m,
     );
     expect(stdout).toMatch(
-      /^ {6}hooks +pre-traffic: 1 synthetic check on the new version; post-traffic: the same through the live alias$/m,
+      /^ {6}hooks +pre-traffic: 1 synthetic check on the new version; post-traffic: judges the release, then runs the same checks through the live alias$/m,
     );
     expect(stdout).toMatch(
       /^ {2}front doors +VPC Lattice service, HTTPS to the live alias: fixture-pipeline-live-order-history$/m,

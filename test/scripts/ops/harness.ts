@@ -20,13 +20,12 @@ import {
   type StageOptions,
 } from '../../helpers/model';
 import {
-  ALARM_KINDS,
-  alarmName,
   LIVE_ALIAS,
   SERVICE_OUTPUTS,
   serviceBaseName,
   serviceOutputKey,
   serviceStackName,
+  verdictAlarmName,
   type ServiceOutput,
 } from '../../../lib/resource-names';
 import { main, type OpsIo } from '../../../scripts/ops/main';
@@ -119,7 +118,7 @@ function names(prefix: string, service: string, where: { account: string; region
     aliasName: LIVE_ALIAS,
     application: `app-${service}`,
     deploymentGroup: base,
-    alarms: ALARM_KINDS.map((k) => alarmName(prefix, service, k)),
+    alarms: [verdictAlarmName(prefix, service, '12')],
   };
 }
 

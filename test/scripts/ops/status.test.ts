@@ -30,7 +30,7 @@ describe('one environment', () => {
     const state = (name: string) => ({
       AlarmName: name,
       StateValue:
-        name === 'ops-test-live1-payments-canary-error-rate' ? ('ALARM' as const) : ('OK' as const),
+        name === 'ops-test-live1-payments-canary-verdict-v12' ? ('ALARM' as const) : ('OK' as const),
     });
     // The last alarm is a composite one: CloudWatch lists those apart.
     h.mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({
@@ -99,12 +99,12 @@ describe('one environment', () => {
       '    payments (stack ops-test-live1-payments)',
       '      live alias  version 7 90% · version 8 10%',
       '      deployment  d-NEW InProgress, CodeDeployDefault.LambdaCanary10Percent10Minutes, created 2026-11-21 10:00:00 UTC',
-      '      alarms      canary-error-rate ALARM · canary-p99-latency OK · canary-throttles OK · canary-vs-baseline OK',
+      '      alarms      canary-verdict-v12 ALARM',
       `      dashboard   ${dashboard('eu-west-1', 'ops-test-live1-payments')}`,
       '    order-history (stack ops-test-live1-order-history)',
       '      live alias  version 3 (100%)',
       '      deployment  none yet',
-      '      alarms      canary-error-rate OK · canary-p99-latency OK · canary-throttles OK · canary-vs-baseline OK',
+      '      alarms      canary-verdict-v12 OK',
       `      dashboard   ${dashboard('eu-west-1', 'ops-test-live1-order-history')}`,
       `    overview    ${dashboard('eu-west-1', 'ops-test-live1-Overview')}`,
     ]);
@@ -126,7 +126,7 @@ describe('one environment', () => {
             status: 'Stopped',
             errorInformation: {
               code: 'ALARM_ACTIVE',
-              message: 'ops-test-live1-payments-canary-error-rate in ALARM',
+              message: 'ops-test-live1-payments-canary-verdict-v12 in ALARM',
             },
             rollbackInfo: { rollbackDeploymentId: 'd-2' },
           }),
@@ -136,10 +136,10 @@ describe('one environment', () => {
     expect(await status(selection(only), h.deps)).toBe(0);
 
     expect(h.lines).toContain(
-      '      deployment  d-1 Stopped (ALARM_ACTIVE: ops-test-live1-payments-canary-error-rate in ALARM), CodeDeployDefault.LambdaCanary10Percent10Minutes, created 2026-11-21 10:00:00 UTC, rolled back by d-2',
+      '      deployment  d-1 Stopped (ALARM_ACTIVE: ops-test-live1-payments-canary-verdict-v12 in ALARM), CodeDeployDefault.LambdaCanary10Percent10Minutes, created 2026-11-21 10:00:00 UTC, rolled back by d-2',
     );
     expect(h.lines).toContain(
-      '      alarms      canary-error-rate MISSING · canary-p99-latency MISSING · canary-throttles MISSING · canary-vs-baseline MISSING',
+      '      alarms      canary-verdict-v12 MISSING',
     );
   });
 });
@@ -176,7 +176,7 @@ describe('waves across regions and accounts', () => {
       '    payments (stack ops-test-edge-payments)',
       '      live alias  version 12 (100%)',
       '      deployment  none yet',
-      '      alarms      canary-error-rate MISSING · canary-p99-latency MISSING · canary-throttles MISSING · canary-vs-baseline MISSING',
+      '      alarms      canary-verdict-v12 MISSING',
       `      dashboard   ${dashboard('eu-west-1', 'ops-test-edge-payments')}`,
       `    overview    ${dashboard('eu-west-1', 'ops-test-edge-Overview')}`,
       '',
@@ -185,7 +185,7 @@ describe('waves across regions and accounts', () => {
       '    payments (stack ops-test-edge-payments)',
       '      live alias  version 11 (100%)',
       '      deployment  none yet',
-      '      alarms      canary-error-rate MISSING · canary-p99-latency MISSING · canary-throttles MISSING · canary-vs-baseline MISSING',
+      '      alarms      canary-verdict-v12 MISSING',
       `      dashboard   ${dashboard('us-east-1', 'ops-test-edge-payments')}`,
       `    overview    ${dashboard('us-east-1', 'ops-test-edge-Overview')}`,
       '  edge-ap (account 555555555555, ap-southeast-2)',

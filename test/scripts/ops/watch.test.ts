@@ -128,7 +128,7 @@ describe('one wave', () => {
     expect(await watch(selection(stage), h.deps)).toBe(0);
 
     const alarms =
-      'alarms canary-error-rate OK · canary-p99-latency OK · canary-throttles OK · canary-vs-baseline OK';
+      'alarms canary-verdict-v12 OK';
     expect(h.lines).toEqual([
       `Following execution ${RELEASE} through live1 (one wave), every 30s:`,
       '10:07:30  wave 1 live1: deploying',
@@ -204,7 +204,7 @@ describe('one wave', () => {
     expect(h.lines).toEqual([
       `Following execution ${RELEASE} through live1 (one wave), every 30s:`,
       '10:07:30  wave 1 live1: deploying',
-      '✖ live1 eu-west-1  payments: d-1 Stopped (ALARM_ACTIVE: One or more alarms have been activated); CodeDeploy rolls it back, live: version 7 (100%); alarms canary-error-rate ALARM · canary-p99-latency OK · canary-throttles OK · canary-vs-baseline OK',
+      '✖ live1 eu-west-1  payments: d-1 Stopped (ALARM_ACTIVE: One or more alarms have been activated); CodeDeploy rolls it back, live: version 7 (100%); alarms canary-verdict-v12 ALARM',
       '10:08:00  wave 1 live1: failed',
       `✖ execution ${RELEASE}: wave 1 live1: failed`,
     ]);
@@ -231,10 +231,10 @@ describe('one wave', () => {
 
     expect(await watch(selection(stage), h.deps)).toBe(1);
     expect(h.lines[2]).toBe(
-      '10:07:30  live1 eu-west-1  payments  InProgress  [░░░░░░░░░░░░░░░░░░░░]   0% on version 8  pre-traffic hook InProgress  alarms canary-error-rate OK · canary-p99-latency OK · canary-throttles OK · canary-vs-baseline OK',
+      '10:07:30  live1 eu-west-1  payments  InProgress  [░░░░░░░░░░░░░░░░░░░░]   0% on version 8  pre-traffic hook InProgress  alarms canary-verdict-v12 OK',
     );
     expect(h.lines[4]).toBe(
-      '✖ live1 eu-west-1  payments: d-1 Failed; CodeDeploy rolls it back, live: version 7 (100%); alarms canary-error-rate OK · canary-p99-latency OK · canary-throttles OK · canary-vs-baseline OK',
+      '✖ live1 eu-west-1  payments: d-1 Failed; CodeDeploy rolls it back, live: version 7 (100%); alarms canary-verdict-v12 OK',
     );
   });
 
@@ -355,7 +355,7 @@ describe('waves across regions and accounts', () => {
       '10:07:30  wave 1 edge-edge-eu: baking (Watching 3 alarms for 15 minutes) · wave 2 edge-wave2: not started',
       '10:08:00  wave 1 edge-edge-eu: succeeded · wave 2 edge-wave2: not started',
       '10:08:30  wave 1 edge-edge-eu: succeeded · wave 2 edge-wave2: deploying',
-      '10:08:30  edge-us us-east-1  payments  InProgress  [██░░░░░░░░░░░░░░░░░░]  10% on version 5  canary window 9m 30s left  alarms canary-error-rate OK · canary-p99-latency OK · canary-throttles OK · canary-vs-baseline OK',
+      '10:08:30  edge-us us-east-1  payments  InProgress  [██░░░░░░░░░░░░░░░░░░]  10% on version 5  canary window 9m 30s left  alarms canary-verdict-v12 OK',
       '          edge-ap: ✖ not reachable with the credentials of account 333333333333: use credentials for account 555555555555, e.g. AWS_PROFILE=<a profile of account 555555555555>',
       '10:09:00  wave 1 edge-edge-eu: succeeded · wave 2 edge-wave2: succeeded',
       '✔ edge-us us-east-1  payments: d-US Succeeded; live: version 5 (100%)',

@@ -99,7 +99,7 @@ export const messageOf = (i: number) => `${MESSAGES[(i + 5) % MESSAGES.length]} 
 
 export const SOURCE_ACTION = 'example-org_fixture-services';
 export const ROLE = 'arn:aws:sts::333333333333:assumed-role/OnCall/on-call-session';
-export const ALARM = 'ops-test-prod-payments-canary-error-rate';
+export const ALARM = 'ops-test-prod-payments-canary-verdict-v12';
 
 /** A whole history: what CodePipeline and CodeDeploy hold, and the judge's metrics. */
 export interface History {
