@@ -12,6 +12,8 @@ import * as path from 'path';
 import { parseArgs, UsageError, USAGE, type BenchArgs } from './bench/args';
 import { readAssembly } from './bench/assembly';
 import { buildFixture } from './bench/fixture';
+import { formatJudgement, runJudgementBench } from './bench/judgement';
+import { loadApp } from '../lib/config/load';
 import { planJobs, type Job } from './bench/plan';
 import {
   anyOverLimit,
@@ -23,6 +25,8 @@ import {
 import { Workspace } from './bench/workspace';
 
 const ROOT = path.join(__dirname, '..');
+/** Simulated releases per judgement situation: fewer in quick mode. */
+const JUDGEMENT_RUNS = { quick: 300, full: 1000 } as const;
 /** Structure synths run two at a time (they are not timed); timed synths one at a time. */
 const PARALLEL_STRUCTURE_SYNTHS = 2;
 
@@ -102,7 +106,11 @@ async function bench(args: BenchArgs): Promise<number> {
   }
   // In plan order, whatever finished first.
   results.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));
-  const report = formatReport(results, !args.full);
+  // The release judgement, simulated with the project's own prod configuration.
+  const runs = args.full ? JUDGEMENT_RUNS.full : JUDGEMENT_RUNS.quick;
+  log(`release judgement: ${runs} simulated releases per situation`);
+  const judgement = runJudgementBench(loadApp(ROOT), runs);
+  const report = `${formatReport(results, !args.full)}\n\n${formatJudgement(judgement, runs)}`;
   const elapsed = Math.round((Date.now() - started) / 1000);
   console.log(`\n${report}\n\nWall time of this run: ${Math.floor(elapsed / 60)}m${elapsed % 60}s`);
   if (args.write) {
@@ -111,7 +119,7 @@ async function bench(args: BenchArgs): Promise<number> {
     fs.writeFileSync(file, benchmarksPage(report, command));
     console.log(`written to ${path.relative(process.cwd(), file) || file}`);
   }
-  const failed = results.some((r) => !r.ok);
+  const failed = results.some((r) => !r.ok) || judgement.some((r) => !r.holds);
   return failed || anyOverLimit(results) ? 1 : 0;
 }
 

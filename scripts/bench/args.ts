@@ -23,9 +23,11 @@ nearest to.
   (default)     quick, about 2 minutes on two idle cores: app vs baseline timed with
                 \`npx cdk synth\` at 10 services; canary windows and AWS limits at 1, 10, 60
                 and 200 services (1, 60 and 200 from structure synths: no gate, stand-in code,
-                which do not change the templates)
+                which do not change the templates); the release judgement, 300 simulated
+                releases per situation
   --full        app vs baseline timed at 1, 10, 60 and 200 services, and 200 services with
-                prod in 3 regions over 2 waves (tens of minutes)
+                prod in 3 regions over 2 waves, and 1000 simulated releases per situation
+                (tens of minutes)
   --write       rewrite docs/benchmarks.md with the report (nothing is written without it)
   --sizes 1,10  the service counts of the app-vs-baseline comparison (1 to ${MAX_SERVICES})
   --help        this text`;

@@ -100,6 +100,7 @@ export function simulateRelease(
   scenario: Scenario,
   random: Random,
 ): RunResult {
+  let missingMinutes = 0;
   const created = 100 * MINUTE_MS + random.uniform(0, MINUTE_MS);
   const shiftStart = created + SHIFT_START_MS;
   const shiftEnd = shiftStart + shiftMinutes(service.shift) * MINUTE_MS;
@@ -144,7 +145,6 @@ export function simulateRelease(
     });
   }
 
-  let missingMinutes = 0;
   const evidence = (from: number, to: number, now: number): Evidence => {
     const sum = { calls: 0, errors: 0, slow: 0, throttles: 0 };
     const old = { calls: 0, errors: 0, slow: 0 };

@@ -59,7 +59,9 @@ beforeAll(async () => {
     const full = path.join(copy, 'stages', file);
     fs.writeFileSync(
       full,
-      fs.readFileSync(full, 'utf8').replace(new RegExp(`\\s*'${removed}',?`, 'g'), ''),
+      fs
+        .readFileSync(full, 'utf8')
+        .replace(new RegExp(`\\s*(\\{ name: '${removed}'[^}]*\\}|'${removed}'),?`, 'g'), ''),
     );
   }
   // A staging stage in another region, between the first stage and the others.

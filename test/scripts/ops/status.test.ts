@@ -30,7 +30,9 @@ describe('one environment', () => {
     const state = (name: string) => ({
       AlarmName: name,
       StateValue:
-        name === 'ops-test-live1-payments-canary-verdict-v12' ? ('ALARM' as const) : ('OK' as const),
+        name === 'ops-test-live1-payments-canary-verdict-v12'
+          ? ('ALARM' as const)
+          : ('OK' as const),
     });
     // The last alarm is a composite one: CloudWatch lists those apart.
     h.mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({
@@ -138,9 +140,7 @@ describe('one environment', () => {
     expect(h.lines).toContain(
       '      deployment  d-1 Stopped (ALARM_ACTIVE: ops-test-live1-payments-canary-verdict-v12 in ALARM), CodeDeployDefault.LambdaCanary10Percent10Minutes, created 2026-11-21 10:00:00 UTC, rolled back by d-2',
     );
-    expect(h.lines).toContain(
-      '      alarms      canary-verdict-v12 MISSING',
-    );
+    expect(h.lines).toContain('      alarms      canary-verdict-v12 MISSING');
   });
 });
 

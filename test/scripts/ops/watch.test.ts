@@ -127,8 +127,7 @@ describe('one wave', () => {
 
     expect(await watch(selection(stage), h.deps)).toBe(0);
 
-    const alarms =
-      'alarms canary-verdict-v12 OK';
+    const alarms = 'alarms canary-verdict-v12 OK';
     expect(h.lines).toEqual([
       `Following execution ${RELEASE} through live1 (one wave), every 30s:`,
       '10:07:30  wave 1 live1: deploying',
