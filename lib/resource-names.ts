@@ -88,6 +88,30 @@ export function conditionsRoleName(prefix: string, region: string): string {
 }
 
 /**
+ * The qualifier of the CDK bootstrap roles this app's stacks use (the CDK's default, which
+ * `npx cdk bootstrap` uses unless told otherwise).
+ */
+export const BOOTSTRAP_QUALIFIER = 'hnb659fds';
+
+/** `cdk-<qualifier>-lookup-role-<account>-<region>`: the bootstrap's read-only role. */
+export function bootstrapLookupRoleName(account: string, region: string): string {
+  return `cdk-${BOOTSTRAP_QUALIFIER}-lookup-role-${account}-${region}`;
+}
+
+/** `<pipelineName>-health-gate`: the function behind every wave's bake action. */
+export function healthGateName(pipelineName: string): string {
+  return `${pipelineName}-health-gate`;
+}
+
+/** `Bake-<stage>` for a stage of one wave, `Bake-<stage>-wave<N>` otherwise. */
+export function bakeStepName(
+  stage: { readonly name: string; readonly waves: readonly unknown[] },
+  wave: { readonly index: number },
+): string {
+  return stage.waves.length === 1 ? `Bake-${stage.name}` : `Bake-${stage.name}-wave${wave.index}`;
+}
+
+/**
  * `<prefix>-<stack>`: the CloudFormation stack a service deploys in, where `stack` is the
  * service's own name or the shared stack its stage entry names (`ServiceModel.stack`).
  * `ApplicationStage` sets it explicitly from here.

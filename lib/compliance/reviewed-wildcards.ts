@@ -121,6 +121,35 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
   {
     part: 'Resource',
     pattern: /^\*$/,
+    actions:
+      /^(codepipeline:(PutJobSuccessResult|PutJobFailureResult)|xray:(PutTraceSegments|PutTelemetryRecords))$/,
+    reason:
+      'Bake action: reports its result to CodePipeline (the CDK grant for a Lambda invoke action) and traces with X-Ray; CodePipeline\'s job-result calls and X-Ray\'s trace calls have no resource-level permissions, so AWS documents Resource "*" for them.',
+  },
+  {
+    part: 'Resource',
+    pattern: /^\*$/,
+    actions: /^lambda:ListFunctions$/,
+    reason:
+      'CodePipeline Lambda invoke action (the CDK grant for the bake action): CodePipeline lists functions to find the one it invokes; ListFunctions has no resource-level permissions. It reads names and settings, never code.',
+  },
+  {
+    part: 'Resource',
+    pattern: /^<HealthGateFunction[0-9A-F]{8}\.Arn>:\*$/,
+    actions: /^lambda:InvokeFunction$/,
+    reason:
+      "The bake action invokes the pipeline's own health-gate function; the CDK grant adds the version-qualified form of that one function.",
+  },
+  {
+    part: 'Resource',
+    pattern: /^\*$/,
+    actions: /^cloudwatch:DescribeAlarms$/,
+    reason:
+      'Bake action\'s alarm reader: DescribeAlarms returns a composite alarm (the stage\'s health alarm) only to a caller allowed it on "*" (CloudWatch API reference, DescribeAlarms). Read-only; the alarm history, which names the alarm, stays scoped to it.',
+  },
+  {
+    part: 'Resource',
+    pattern: /^\*$/,
     actions: /^(cloudformation:DescribeStacks|s3:ListBucket)$/,
     reason:
       'CDK Pipelines self-mutation: the CDK CLI reads bootstrap stacks and buckets whose names it discovers at run time; read-only.',

@@ -459,15 +459,11 @@ function checkLattice(
 function checkConditionRules(where: string, stage: StageModel): void {
   for (const wave of stage.waves) {
     const width = wave.environments.length;
-    const window = wave.index === 1 && stage.deploymentWindow ? 1 : 0;
+    // Every wave obeys the window; the bake is an action, not a condition.
+    const window = stage.deploymentWindow ? 1 : 0;
     const entry = stage.blockWhileAlarming ? width + window : window;
-    const bake = stage.bakeMinutes > 0 ? width : 0;
-    const rules = Math.max(entry, bake);
-    if (rules <= MAX_RULES_PER_CONDITION) continue;
-    const what =
-      entry >= bake
-        ? `its entry condition needs ${entry} rules (the alarm blocker: one per environment${window ? ', and the deployment window' : ''})`
-        : `its bake needs ${bake} rules (one per environment)`;
+    if (entry <= MAX_RULES_PER_CONDITION) continue;
+    const what = `its entry condition needs ${entry} rules (the alarm blocker: one per environment${window ? ', and the deployment window' : ''})`;
     fail(
       `${where}: wave ${wave.index} (${wave.environments.map((e) => e.name).join(', ')}) deploys to ${width} environments, and ${what}, more than the ${MAX_RULES_PER_CONDITION} rules CodePipeline allows in one condition. Fix: spread these environments over more waves (at most ${MAX_RULES_PER_CONDITION - window} in this wave)`,
     );

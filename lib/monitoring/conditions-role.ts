@@ -12,8 +12,9 @@ export interface ConditionsRoleProps {
 }
 
 /**
- * The role CodePipeline's stage conditions assume in a stage's account to read its health alarm:
- * trusted by the pipeline's account only, allowed to describe those alarms and nothing else.
+ * The role the pipeline's bake action assumes in a stage's account to read its health alarm and
+ * the alarm's history: trusted by the pipeline's account only, allowed those reads and nothing
+ * else.
  */
 export class ConditionsRole extends Construct {
   readonly role: Role;
@@ -24,12 +25,21 @@ export class ConditionsRole extends Construct {
       roleName: props.roleName,
       assumedBy: new AccountPrincipal(props.pipelineAccount),
       description:
-        "Assumed by the delivery pipeline's stage conditions (alarm blocker, bake) to read this stage's health alarm",
+        "Assumed by the delivery pipeline's bake action to read this stage's health alarm and its history",
     });
     this.role.addToPolicy(
       new PolicyStatement({
-        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+        actions: ['cloudwatch:DescribeAlarmHistory'],
         resources: props.alarms.map((a) => a.alarmArn),
+      }),
+    );
+    // DescribeAlarms returns a composite alarm only to a caller allowed it on "*" (CloudWatch
+    // API reference, DescribeAlarms); the health alarm is a composite.
+    this.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'DescribeCompositeAlarms',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: ['*'],
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { BuildSpec, ComputeType, LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
+import { BuildSpec, Cache, ComputeType, LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
 import { type CfnPipeline, PipelineType, ProviderType } from 'aws-cdk-lib/aws-codepipeline';
 import { EventField, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
@@ -17,6 +17,8 @@ import { stageEnvironments, type AppModel } from '../config/model';
 import {
   applicationStageId,
   approvalStepName,
+  bakeStepName,
+  healthGateName,
   MONITORING_WAVE,
   pipelineStageName,
 } from '../resource-names';
@@ -28,7 +30,16 @@ import { buildCommands } from './build-commands';
 import { MonitoringStage } from './monitoring-stage';
 import { logReplicationBuckets } from './replication-bucket-logs';
 import { smokeTestStep } from './smoke-test-step';
-import { conditionRoleArns, waveConditions } from './stage-conditions';
+import { BakeStep } from './bake-step';
+import { HealthGate } from './health-gate';
+import {
+  approvalConditions,
+  bakeParameters,
+  bakeRoleArns,
+  entryRuleRoleArns,
+  waveConditions,
+  type StageConditions,
+} from './stage-conditions';
 import type { ToolVersions } from '../tool-versions';
 
 export interface PipelineStackProps extends StackProps {
@@ -62,6 +73,7 @@ export class PipelineStack extends Stack {
     });
 
     const commands = buildCommands(props.tools.cfnLint);
+    const artifactBucket = this.createArtifactBucket();
     const synth = new ShellStep('Synth', {
       input: source,
       installCommands: [...commands.install],
@@ -74,7 +86,7 @@ export class PipelineStack extends Stack {
       selfMutation: true,
       crossAccountKeys: true,
       enableKeyRotation: true,
-      artifactBucket: this.createArtifactBucket(),
+      artifactBucket,
       cliVersion: props.tools.cdkCli,
       cdkAssetsCliVersion: props.tools.cdkAssets,
       // One publishing project per asset type, not per asset: CodeBuild's queue stays short.
@@ -90,7 +102,11 @@ export class PipelineStack extends Stack {
         },
         partialBuildSpec: BuildSpec.fromObject({
           phases: { install: { 'runtime-versions': { nodejs: '22' } } },
+          // npm's and pip's download caches survive between builds (in the artifact bucket):
+          // npm ci, the CLIs and cfn-lint install from them instead of the registries.
+          cache: { paths: ['/root/.npm/**/*', '/root/.cache/pip/**/*'] },
         }),
+        cache: Cache.bucket(artifactBucket, { prefix: 'codebuild-cache' }),
         timeout: Duration.minutes(30),
       },
     });
@@ -116,22 +132,45 @@ export class PipelineStack extends Stack {
       }),
     );
 
+    // The bake of every wave that bakes: one function, in this stack.
+    const bakes = model.stages.flatMap(bakeRoleArns);
+    const gate =
+      bakes.length > 0
+        ? new HealthGate(this, 'HealthGate', {
+            functionName: healthGateName(model.pipelineName),
+            code: props.code.gate(),
+            roleArns: bakes,
+          }).function
+        : undefined;
+
     const stages: ApplicationStage[] = [];
     for (const stage of model.stages) {
+      // The approval is a stage of its own, before the first wave: the wave's entry conditions
+      // (window, alarm blocker) are checked after a person said yes, just before deploying.
+      if (stage.requiresApproval) {
+        this.pipeline.addWave(approvalStepName(stage), {
+          pre: [
+            new ManualApprovalStep(approvalStepName(stage), {
+              comment: `Promote this release to ${stage.name} (${stageEnvironments(stage)
+                .map((e) => `${e.name}: ${e.account}/${e.region}`)
+                .join(', ')})?`,
+            }),
+          ],
+        });
+      }
       for (const wave of stage.waves) {
-        const pre: Step[] =
-          stage.requiresApproval && wave.index === 1
-            ? [
-                new ManualApprovalStep(approvalStepName(stage), {
-                  comment: `Promote this release to ${stage.name} (${stageEnvironments(stage)
-                    .map((e) => `${e.name}: ${e.account}/${e.region}`)
-                    .join(', ')})?`,
-                }),
-              ]
-            : [];
-        const post: Step[] = stage.smokeTests
-          ? [smokeTestStep({ stage, wave, source, assembly: synth })]
-          : [];
+        const smoke = stage.smokeTests
+          ? smokeTestStep({ stage, wave, source, assembly: synth })
+          : undefined;
+        const bake =
+          gate && stage.bakeMinutes > 0
+            ? new BakeStep(bakeStepName(stage, wave), gate, bakeParameters(stage, wave))
+            : undefined;
+        // The smoke tests run beside the bake: either failing fails the stage, which rolls the
+        // wave back, and the smoke tests' minutes stay off the release's critical path.
+        const post: Step[] = [];
+        if (smoke) post.push(smoke);
+        if (bake) post.push(bake);
         const appStages = wave.environments.map(
           (environment) =>
             new ApplicationStage(this, applicationStageId(stage, environment), {
@@ -142,9 +181,9 @@ export class PipelineStack extends Stack {
             }),
         );
         if (appStages.length === 1 && stage.waves.length === 1) {
-          this.pipeline.addStage(appStages[0], { pre, post });
+          this.pipeline.addStage(appStages[0], { post });
         } else {
-          const pipelineWave = this.pipeline.addWave(pipelineStageName(stage, wave), { pre, post });
+          const pipelineWave = this.pipeline.addWave(pipelineStageName(stage, wave), { post });
           for (const appStage of appStages) pipelineWave.addStage(appStage);
         }
         stages.push(...appStages);
@@ -184,32 +223,34 @@ export class PipelineStack extends Stack {
   }
 
   /**
-   * The stage conditions (deployment window, alarm blocker, bake) of every wave, added to the
-   * synthesized pipeline: CDK Pipelines does not expose CodePipeline's stage conditions, so they
-   * are set on the pipeline resource by the stage's name. The pipeline's role may assume the
-   * role in each environment that reads the health alarm.
+   * The stage conditions of every approval stage (the window) and wave (window, alarm blocker,
+   * rollback on failure), added to the synthesized pipeline: CDK Pipelines does not expose
+   * CodePipeline's stage conditions, so they are set on the pipeline resource by the stage's
+   * name. The pipeline's role may assume the read-only role each entry rule reads an alarm with.
    */
   private addStageConditions(model: AppModel): void {
     const cfn = this.pipeline.pipeline.node.defaultChild as CfnPipeline;
     const names = this.pipeline.pipeline.stages.map((s) => s.stageName);
-    for (const stage of model.stages) {
-      for (const wave of stage.waves) {
-        const conditions = waveConditions(stage, wave);
-        const index = names.indexOf(pipelineStageName(stage, wave));
-        if (index < 0) {
-          throw new Error(
-            `no pipeline stage ${pipelineStageName(stage, wave)} in ${names.join(', ')}`,
-          );
-        }
-        for (const [key, value] of Object.entries(conditions)) {
-          if (value) cfn.addPropertyOverride(`Stages.${index}.${key}`, value);
-        }
+    const set = (stageName: string, conditions: StageConditions) => {
+      const index = names.indexOf(stageName);
+      if (index < 0) throw new Error(`no pipeline stage ${stageName} in ${names.join(', ')}`);
+      for (const [key, value] of Object.entries(conditions)) {
+        if (value) cfn.addPropertyOverride(`Stages.${index}.${key}`, value);
       }
+    };
+    for (const stage of model.stages) {
+      if (stage.requiresApproval) set(approvalStepName(stage), approvalConditions(stage));
+      for (const wave of stage.waves)
+        set(pipelineStageName(stage, wave), waveConditions(stage, wave));
     }
-    const roles = model.stages.flatMap(conditionRoleArns);
+    const roles = model.stages.flatMap(entryRuleRoleArns);
     if (roles.length > 0) {
       this.pipeline.pipeline.role.addToPrincipalPolicy(
-        new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [...new Set(roles)] }),
+        new PolicyStatement({
+          sid: 'ReadHealthAlarmsAtEntry',
+          actions: ['sts:AssumeRole'],
+          resources: [...new Set(roles)],
+        }),
       );
     }
   }

@@ -100,12 +100,16 @@ function wavesSection(plan: Plan): string[] {
     '## Stages and waves',
     [
       "Each stage deploys in waves, each wave in a CodePipeline stage of its own: the stage's name",
-      'when it has one wave, `<stage>-wave<N>` when it has several. In a wave, every environment',
-      'deploys at the same time, each in its own account and region with its own CodeDeploy',
-      'deployments. A wave goes through its steps in this order: the entry condition (deployment',
-      'window, alarm blocker; result FAIL), the manual approval (first wave only), the deployment,',
-      'the smoke tests, and the bake (result ROLLBACK). Only then does the next wave, or stage,',
-      'start.',
+      'when it has one wave of one environment, `<stage>-<environment>` for a wave of one',
+      'environment in a stage of several waves, `<stage>-wave<N>` for a wave of several. In a wave,',
+      'every environment deploys at the same time, each in its own account and region with its own',
+      'CodeDeploy deployments. A stage that requires approval first waits in an approval stage of',
+      'its own (`Approve-<stage>`, asked for inside the deployment window where there is one).',
+      'A wave then goes through its steps in this order: the entry condition (deployment window;',
+      'the alarm blocker, which holds the release while the health alarm fires, up to its wait),',
+      'the deployment, the smoke tests, and the bake (an action that watches the health alarm; it',
+      'fails the stage if the alarm fires, and the stage rolls back on failure). Only then does',
+      'the next wave, or stage, start.',
     ].join('\n'),
     markdownTable(
       [
@@ -113,10 +117,10 @@ function wavesSection(plan: Plan): string[] {
         'Wave',
         'Pipeline stage',
         'Environments',
+        'Approval before',
         'Entry condition',
-        'Approval',
         'Smoke tests after',
-        'Bake after 100%',
+        'Bake after the smoke tests',
       ],
       plan.stages.flatMap((stage) =>
         stage.waves.map((wave) => [
@@ -124,13 +128,13 @@ function wavesSection(plan: Plan): string[] {
           `${wave.index} of ${stage.waves.length}`,
           code(wave.pipelineStage),
           wave.environments.map((e) => `${e.name} (${e.account}, ${e.region})`).join(', '),
+          wave.approval ? `${code(wave.approval)}: manual approval` : none,
           entryCell(wave) ?? none,
-          wave.approval ? 'manual approval' : none,
           wave.smokeTest
             ? `${code(wave.smokeTest.step)}: ${checksText(wave.smokeTest.checks)}`
             : none,
           wave.bake
-            ? `${wave.bake.minutes} min, watching ${alarmCell(wave.bake.alarms, 'and')}`
+            ? `${code(wave.bake.step)}: ${wave.bake.minutes} min, watching ${alarmCell(wave.bake.alarms, 'and')}; rolls the wave back`
             : none,
         ]),
       ),
@@ -142,7 +146,8 @@ function entryCell(wave: PlannedWave): string | undefined {
   if (!wave.entry) return undefined;
   return [
     wave.entry.window && `window ${code(wave.entry.window.cron)} ${wave.entry.window.timeZone}`,
-    wave.entry.alarms.length > 0 && `not while ${alarmCell(wave.entry.alarms, 'or')} fires`,
+    wave.entry.alarms.length > 0 &&
+      `holds while ${alarmCell(wave.entry.alarms, 'or')} fires, up to ${wave.entry.waitMinutes} min`,
   ]
     .filter(Boolean)
     .join('; ');

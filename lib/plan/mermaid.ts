@@ -112,17 +112,26 @@ export function renderMermaid(plan: Plan): string {
     const doors = stage.services.filter((s) => s.frontDoor).length;
     for (const wave of stage.waves) {
       const at = (...parts: string[]) => mermaidId(...parts, stage.name, `w${wave.index}`);
+      if (wave.approval) {
+        step(
+          at('approve'),
+          SHAPE.approval,
+          `${wave.approval}: manual approval`,
+          `promote to ${stage.name}`,
+        );
+      }
       if (wave.entry) {
         step(
           at('entry'),
           SHAPE.condition,
           `${wave.pipelineStage}: entry condition`,
           ...(wave.entry.window ? [`only in ${windowText(wave.entry.window)}`] : []),
-          ...(wave.entry.alarms.length > 0 ? [`not while ${alarmingText(wave.entry.alarms)}`] : []),
+          ...(wave.entry.alarms.length > 0
+            ? [
+                `holds while ${alarmingText(wave.entry.alarms)}, up to ${wave.entry.waitMinutes} min`,
+              ]
+            : []),
         );
-      }
-      if (wave.approval) {
-        step(at('approve'), SHAPE.approval, 'Manual approval', `promote to ${stage.name}`);
       }
       const title = `${stage.name}, wave ${wave.index} of ${stage.waves.length}: pipeline stage ${wave.pipelineStage}`;
       group(
@@ -152,10 +161,10 @@ export function renderMermaid(plan: Plan): string {
         step(
           at('bake'),
           SHAPE.wait,
-          `Bake ${wave.bake.minutes} min`,
+          `${wave.bake.step}: ${wave.bake.minutes} min`,
           `watching ${watchingText(wave.bake.alarms)}`,
         );
-        stops.push([at('bake'), 'alarm, the wave rolls back']);
+        stops.push([at('bake'), 'alarm: the stage fails and rolls the wave back']);
       }
     }
   }

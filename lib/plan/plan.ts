@@ -14,6 +14,7 @@ import { strategyLabel, strategyMinutes, type DeploymentStrategy } from '../conf
 import { buildCommands } from '../pipeline/build-commands';
 import {
   approvalStepName,
+  bakeStepName,
   latticeServiceName,
   monitoringStackName,
   MONITORING_WAVE,
@@ -126,14 +127,20 @@ export interface PlannedWave {
   readonly pipelineStage: string;
   readonly environments: readonly PlannedEnvironment[];
   /**
-   * The entry condition (result FAIL): the deployment window (first wave only), then one alarm
-   * rule per environment when the stage blocks while alarming. Undefined: none.
+   * The entry condition (result FAIL): the deployment window (every wave), and one alarm rule
+   * per environment when the stage blocks while alarming, holding the release up to
+   * `waitMinutes` while the alarm fires. Undefined: none.
    */
   readonly entry?: {
     readonly window?: DeploymentWindowModel;
     readonly alarms: readonly PlannedAlarmRule[];
+    /** Minutes a release waits for a firing alarm to clear before it fails. */
+    readonly waitMinutes: number;
   };
-  /** The manual approval action inside the pipeline stage, before anything deploys. */
+  /**
+   * The manual approval: a pipeline stage of its own before the first wave (named like the
+   * approval), so the entry condition is checked after a person said yes.
+   */
   readonly approval?: string;
   /** The smoke-test step after the wave deployed. */
   readonly smokeTest?: {
@@ -144,10 +151,17 @@ export interface PlannedWave {
     readonly checks: number;
   };
   /**
-   * The bake: a success condition (result ROLLBACK) watching each environment's health alarm
-   * for `minutes` after the wave reached 100%. Undefined: no bake.
+   * The bake: an action after the smoke tests that watches each environment's health alarm for
+   * `minutes` and fails the stage if one fires; the stage's on-failure result, ROLLBACK, rolls
+   * the wave back. Undefined: no bake.
    */
-  readonly bake?: { readonly minutes: number; readonly alarms: readonly PlannedAlarmRule[] };
+  readonly bake?: {
+    readonly step: string;
+    readonly minutes: number;
+    readonly alarms: readonly PlannedAlarmRule[];
+  };
+  /** The stage rolls back to its last successful execution when it fails. */
+  readonly rollbackOnFailure: boolean;
 }
 
 export interface PlannedService {
@@ -232,7 +246,7 @@ function planWave(stage: StageModel, wave: WaveModel): PlannedWave {
     alarm: stageHealthAlarmName(stage.prefix),
     environment: env,
   }));
-  const window = wave.index === 1 ? stage.deploymentWindow : undefined;
+  const window = stage.deploymentWindow;
   const entryAlarms = stage.blockWhileAlarming ? rules : [];
   const checks = stage.services.reduce((total, s) => total + s.checks.length, 0);
   return {
@@ -240,7 +254,11 @@ function planWave(stage: StageModel, wave: WaveModel): PlannedWave {
     pipelineStage: pipelineStageName(stage, wave),
     environments,
     ...((window || entryAlarms.length > 0) && {
-      entry: { ...(window && { window }), alarms: entryAlarms },
+      entry: {
+        ...(window && { window }),
+        alarms: entryAlarms,
+        waitMinutes: stage.blockWaitMinutes,
+      },
     }),
     ...(stage.requiresApproval && wave.index === 1 && { approval: approvalStepName(stage) }),
     ...(stage.smokeTests && {
@@ -250,7 +268,10 @@ function planWave(stage: StageModel, wave: WaveModel): PlannedWave {
         checks: checks * environments.length,
       },
     }),
-    ...(stage.bakeMinutes > 0 && { bake: { minutes: stage.bakeMinutes, alarms: rules } }),
+    ...(stage.bakeMinutes > 0 && {
+      bake: { step: bakeStepName(stage, wave), minutes: stage.bakeMinutes, alarms: rules },
+    }),
+    rollbackOnFailure: stage.bakeMinutes > 0,
   };
 }
 

@@ -56,7 +56,10 @@ export function renderPlanText(plan: Plan): string {
 function stageRows(plan: Plan, stage: PlannedStage): string[][] {
   const rows: string[][] = [
     ['strategy', describeStrategy(stage.strategy)],
-    ['approval', stage.approval ? 'manual approval before wave 1' : 'none'],
+    [
+      'approval',
+      stage.approval ? 'manual approval, a pipeline stage of its own before wave 1' : 'none',
+    ],
     ['window', stage.deploymentWindow ? windowText(stage.deploymentWindow) : 'none'],
     [
       'alarm blocker',
@@ -72,8 +75,12 @@ function stageRows(plan: Plan, stage: PlannedStage): string[][] {
       `pipeline stage ${wave.pipelineStage}: ${wave.environments.map(describeEnvironment).join(', ')}`,
     ]);
     const steps: [string, string | undefined][] = [
+      [
+        'approval',
+        wave.approval &&
+          `pipeline stage ${wave.approval}: a person promotes the release${stage.deploymentWindow ? ' (asked for inside the window)' : ''}`,
+      ],
       ['entry', entryText(wave)],
-      ['approval', wave.approval && `${wave.approval}: a person promotes the release`],
       ['deploy', deployText(stage, wave)],
       ['smoke test', smokeText(wave)],
       ['bake', bakeText(plan, stage, wave)],

@@ -38,9 +38,10 @@ export function entryText(wave: PlannedWave): string | undefined {
   if (!wave.entry) return undefined;
   const parts = [
     wave.entry.window && `outside the window ${windowText(wave.entry.window)}`,
-    wave.entry.alarms.length > 0 && `while ${alarmingText(wave.entry.alarms)}`,
+    wave.entry.alarms.length > 0 &&
+      `while ${alarmingText(wave.entry.alarms)}, up to ${wave.entry.waitMinutes} min, then fails naming it`,
   ].filter((p): p is string => Boolean(p));
-  return `holds the release ${parts.join(' and ')} (entry condition, result FAIL)`;
+  return `holds the release ${parts.join(' and ')} (entry condition)`;
 }
 
 /** What comes after a wave: the next wave or stage, or nothing after the last. */
@@ -54,7 +55,7 @@ export function nextStep(plan: Plan, stage: PlannedStage, wave: PlannedWave): st
 export function bakeText(plan: Plan, stage: PlannedStage, wave: PlannedWave): string | undefined {
   if (!wave.bake) return undefined;
   const next = nextStep(plan, stage, wave);
-  return `${wave.bake.minutes} min after 100%, watching ${watchingText(wave.bake.alarms)}: an alarm rolls the wave back${next ? ` and ${next} never starts` : ''} (success condition, result ROLLBACK)`;
+  return `${wave.bake.step}: ${wave.bake.minutes} min after the smoke tests, watching ${watchingText(wave.bake.alarms)}; an alarm fails the stage, which rolls the wave back${next ? ` and ${next} never starts` : ''} (on failure: ROLLBACK)`;
 }
 
 /** The smoke-test step of a wave in words, or undefined without one. */

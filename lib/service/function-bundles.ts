@@ -14,11 +14,14 @@ const ROOT = path.join(__dirname, '..', '..');
 export const TRAFFIC_HOOK_ENTRY = path.join(ROOT, 'runtime', 'hooks', 'traffic-hook.ts');
 /** The scheduled release judge, one per stage and environment. */
 export const RELEASE_JUDGE_ENTRY = path.join(ROOT, 'runtime', 'judge', 'scheduled-judge.ts');
+/** The bake action of the pipeline's waves. */
+export const HEALTH_GATE_ENTRY = path.join(ROOT, 'runtime', 'gates', 'health-gate.ts');
 /** Where the bundles go inside the app's output folder (a folder the synth owns). */
 export const BUNDLES_DIR = 'bundles';
 // Service names start with a lower-case letter: no service folder is ever one of these.
 const HOOK_KEY = '_traffic-hook';
 const JUDGE_KEY = '_release-judge';
+const GATE_KEY = '_health-gate';
 
 /** The code of every function in the app. */
 export interface FunctionCode {
@@ -28,6 +31,8 @@ export interface FunctionCode {
   hook(service: string): Code;
   /** A fresh `Code` for a stage's release judge: the judge and its stage's services. */
   judge(stage: string): Code;
+  /** A fresh `Code` for the pipeline's bake action. */
+  gate(): Code;
 }
 
 /**
@@ -58,6 +63,7 @@ export class FunctionBundles implements FunctionCode {
     const entries = new Map<string, string>([
       [HOOK_KEY, TRAFFIC_HOOK_ENTRY],
       [JUDGE_KEY, RELEASE_JUDGE_ENTRY],
+      [GATE_KEY, HEALTH_GATE_ENTRY],
     ]);
     const checks = new Map<string, unknown>();
     for (const stage of model.stages) {
@@ -120,6 +126,10 @@ export class FunctionBundles implements FunctionCode {
 
   judge(stage: string): Code {
     return this.code(judgeKey(stage));
+  }
+
+  gate(): Code {
+    return this.code(GATE_KEY);
   }
 
   private code(key: string): Code {

@@ -40,7 +40,7 @@ export function synthApp(
  */
 export function inlineCode(): FunctionCode {
   const code = () => Code.fromInline('exports.handler = async () => ({ statusCode: 200 });');
-  return { service: code, hook: code, judge: code };
+  return { service: code, hook: code, judge: code, gate: code };
 }
 
 /** Synthesizes a model with inline code and no gate into a new folder; returns the assembly. */
