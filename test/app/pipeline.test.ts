@@ -3,8 +3,14 @@ import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { stageEnvironments } from '../../lib/config/model';
 import { buildCommands } from '../../lib/pipeline/build-commands';
-import { conditionsRoleArn } from '../../lib/pipeline/stage-conditions';
 import {
+  bakeParameters,
+  conditionsRoleArn,
+  entryRuleRoleArn,
+} from '../../lib/pipeline/stage-conditions';
+import {
+  approvalStepName,
+  bakeStepName,
   conditionsRoleName,
   MONITORING_WAVE,
   pipelineStageName,
@@ -29,6 +35,7 @@ interface PipelineStage {
   Actions: PipelineAction[];
   BeforeEntry?: { Conditions: { Result: string; Rules: Rule[] }[] };
   OnSuccess?: { Conditions: { Result: string; Rules: Rule[] }[] };
+  OnFailure?: { Result: string };
 }
 interface Rule {
   Name: string;
@@ -87,7 +94,10 @@ test('runs source, build, self-mutation, assets, monitoring, then every wave of 
     'UpdatePipeline',
     'Assets',
     MONITORING_WAVE,
-    ...waves().map(({ stage, wave }) => pipelineStageName(stage, wave)),
+    ...s.model.stages.flatMap((stage) => [
+      ...(stage.requiresApproval ? [approvalStepName(stage)] : []),
+      ...stage.waves.map((wave) => pipelineStageName(stage, wave)),
+    ]),
   ]);
   expect(stages[2].Actions[0].Name).toBe('SelfMutate');
 });
@@ -144,17 +154,29 @@ test("each wave deploys its environments' service stacks, and nothing else", () 
   }
 });
 
-test('an approval precedes exactly the stages that ask for one, in their first wave, before anything deploys', () => {
-  for (const { stage, wave, pipelineStage } of waves()) {
-    const approvals = pipelineStage.Actions.filter((a) => a.ActionTypeId.Provider === 'Manual');
-    expect({ stage: stage.name, wave: wave.index, approvals: approvals.length }).toEqual({
-      stage: stage.name,
-      wave: wave.index,
-      approvals: stage.requiresApproval && wave.index === 1 ? 1 : 0,
-    });
-    for (const approval of approvals) {
-      for (const d of deploys(pipelineStage)) expect(d.RunOrder).toBeGreaterThan(approval.RunOrder);
+test('an approval is a stage of its own right before the first wave of the stages that ask for one, and nowhere else', () => {
+  for (const { pipelineStage } of waves()) {
+    expect(pipelineStage.Actions.filter((a) => a.ActionTypeId.Provider === 'Manual')).toEqual([]);
+  }
+  const names = stages.map((st) => st.Name);
+  for (const stage of s.model.stages) {
+    const approval = stageNamed(approvalStepName(stage));
+    if (!stage.requiresApproval) {
+      expect(approval).toBeUndefined();
+      continue;
     }
+    expect(approval.Actions.map((a) => [a.Name, a.ActionTypeId.Provider])).toEqual([
+      [approvalStepName(stage), 'Manual'],
+    ]);
+    // Right before the first wave, so the wave's entry condition is checked after it.
+    expect(names.indexOf(approvalStepName(stage)) + 1).toBe(
+      names.indexOf(pipelineStageName(stage, stage.waves[0])),
+    );
+    // It is asked for inside the deployment window, where there is one.
+    const rules = approval.BeforeEntry?.Conditions.flatMap((c) => c.Rules) ?? [];
+    expect(rules.map((r) => r.RuleTypeId.Provider)).toEqual(
+      stage.deploymentWindow ? ['DeploymentWindow'] : [],
+    );
   }
 });
 
@@ -225,20 +247,22 @@ test('a stage that blocks while alarming does not start while the health alarm o
     );
     for (const rule of alarmRules) {
       const env = wave.environments.find((e) => e.region === rule.Region)!;
+      // It holds a release while the alarm fires, for up to the stage's wait, then fails.
       expect(rule.Configuration).toEqual({
         AlarmName: stageHealthAlarmName(stage.prefix),
         AlarmStates: 'ALARM',
+        WaitTime: String(stage.blockWaitMinutes),
       });
-      expect(rule.RoleArn).toBe(conditionsRoleArn(stage, env));
+      expect(rule.RoleArn).toBe(entryRuleRoleArn(env));
     }
   }
 });
 
-test('a deployment window, where a stage names one, is the first rule before its first wave', () => {
-  for (const { stage, wave, pipelineStage } of waves()) {
+test('a deployment window, where a stage names one, is the first rule of every wave', () => {
+  for (const { stage, pipelineStage } of waves()) {
     const rules = pipelineStage.BeforeEntry?.Conditions.flatMap((c) => c.Rules) ?? [];
     const windows = rules.filter((r) => r.RuleTypeId.Provider === 'DeploymentWindow');
-    if (!stage.deploymentWindow || wave.index > 1) {
+    if (!stage.deploymentWindow) {
       expect(windows).toEqual([]);
       continue;
     }
@@ -250,40 +274,43 @@ test('a deployment window, where a stage names one, is the first rule before its
   }
 });
 
-test('after each wave reaches 100%, its environments bake under the health alarm, rolling back if it fires', () => {
+test("after each wave deployed, a bake action watches its health alarms for the stage entry's minutes, and the stage rolls back on failure", () => {
   for (const { stage, wave, pipelineStage } of waves()) {
+    expect(pipelineStage.OnSuccess).toBeUndefined();
+    const bakes = pipelineStage.Actions.filter((a) => a.Name.startsWith('Bake-'));
     if (stage.bakeMinutes === 0) {
-      expect(pipelineStage.OnSuccess).toBeUndefined();
+      expect(bakes).toEqual([]);
+      expect(pipelineStage.OnFailure).toBeUndefined();
       continue;
     }
-    const [condition] = pipelineStage.OnSuccess!.Conditions;
-    expect(condition.Result).toBe('ROLLBACK');
-    expect(condition.Rules.map((r) => r.Region).sort()).toEqual(
-      wave.environments.map((e) => e.region).sort(),
+    expect(pipelineStage.OnFailure).toEqual({ Result: 'ROLLBACK' });
+    expect(bakes.map((a) => [a.Name, a.ActionTypeId.Provider])).toEqual([
+      [bakeStepName(stage, wave), 'Lambda'],
+    ]);
+    const [bake] = bakes;
+    expect(JSON.parse(String(bake.Configuration!.UserParameters))).toEqual(
+      bakeParameters(stage, wave),
     );
-    for (const rule of condition.Rules) {
-      expect(rule.RuleTypeId.Provider).toBe('CloudWatchAlarm');
-      expect(rule.Configuration).toEqual({
-        AlarmName: stageHealthAlarmName(stage.prefix),
-        AlarmStates: 'ALARM',
-        WaitTime: String(stage.bakeMinutes),
-      });
-    }
+    for (const d of deploys(pipelineStage)) expect(bake.RunOrder).toBeGreaterThan(d.RunOrder);
   }
 });
 
-test("the pipeline's role may assume the alarm-reading role of each environment with conditions", () => {
-  const roles = s.model.stages
-    .filter((st) => st.blockWhileAlarming || st.bakeMinutes > 0)
-    .flatMap((st) => stageEnvironments(st).map((e) => conditionsRoleArn(st, e)));
-  if (roles.length === 0) return;
+test("the pipeline may assume the read-only role of each environment its entry rules read, the bake function each environment's alarm reader", () => {
   const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
     (p) => p.Properties.PolicyDocument.Statement,
   );
-  const assumed = statements
-    .filter((st: { Action: string }) => st.Action === 'sts:AssumeRole')
-    .flatMap((st: { Resource: unknown }) => [st.Resource].flat());
-  for (const role of roles) expect(assumed).toContain(role);
+  const assumed = (sid: string) =>
+    statements
+      .filter((st: { Sid?: string; Action: string }) => st.Sid === sid)
+      .flatMap((st: { Resource: unknown }) => [st.Resource].flat());
+  const entry = s.model.stages
+    .filter((st) => st.blockWhileAlarming)
+    .flatMap((st) => stageEnvironments(st).map(entryRuleRoleArn));
+  expect(assumed('ReadHealthAlarmsAtEntry').sort()).toEqual([...new Set(entry)].sort());
+  const bake = s.model.stages
+    .filter((st) => st.bakeMinutes > 0)
+    .flatMap((st) => stageEnvironments(st).map((e) => conditionsRoleArn(st, e)));
+  expect(assumed('ReadTheHealthAlarms').sort()).toEqual([...new Set(bake)].sort());
   for (const st of s.model.stages) {
     for (const e of stageEnvironments(st)) {
       expect(conditionsRoleArn(st, e)).toContain(conditionsRoleName(st.prefix, e.region));

@@ -19,7 +19,7 @@ interface Action {
   Name: string;
   ActionTypeId: { Provider: string };
   RunOrder: number;
-  Configuration?: { StackName?: string };
+  Configuration?: { StackName?: string; UserParameters?: string };
   Region?: string;
 }
 interface PipelineStage {
@@ -31,12 +31,7 @@ interface PipelineStage {
       Rules: { Region: string; Configuration: Record<string, string> }[];
     }[];
   };
-  OnSuccess?: {
-    Conditions: {
-      Result: string;
-      Rules: { Region: string; Configuration: Record<string, string> }[];
-    }[];
-  };
+  OnFailure?: { Result: string };
 }
 
 let model: AppModel;
@@ -75,12 +70,13 @@ test("wave 1's deploy precedes its bake, which precedes wave 2's parallel deploy
   const names = stages.map((s) => s.Name);
   const [one, two] = [stageOf(1), stageOf(2)];
   expect(names.indexOf(one.Name)).toBeLessThan(names.indexOf(two.Name));
-  // The bake is wave 1's success condition: wave 2 cannot start before it passed.
-  expect(one.OnSuccess!.Conditions[0]).toMatchObject({ Result: 'ROLLBACK' });
-  expect(one.OnSuccess!.Conditions[0].Rules.map((r) => r.Region)).toEqual(['us-east-1']);
-  expect(one.OnSuccess!.Conditions[0].Rules[0].Configuration.WaitTime).toBe(
-    String(prod().bakeMinutes),
-  );
+  // The bake is an action of wave 1's stage: wave 2 cannot start before it passed.
+  const bake = one.Actions.find((a) => a.ActionTypeId.Provider === 'Lambda')!;
+  for (const d of deploys(one)) expect(bake.RunOrder).toBeGreaterThan(d.RunOrder);
+  const parameters = JSON.parse(String(bake.Configuration!.UserParameters));
+  expect(parameters.minutes).toBe(prod().bakeMinutes);
+  expect(parameters.environments.map((e: { region: string }) => e.region)).toEqual(['us-east-1']);
+  expect(one.OnFailure).toEqual({ Result: 'ROLLBACK' });
   // Wave 2 deploys both regions at once: their stacks share the first run order.
   const regions = new Set(deploys(two).map((a) => a.Region));
   expect(regions).toEqual(new Set(['eu-west-1', 'ap-southeast-2']));
@@ -96,11 +92,19 @@ test('an alarm during the bake rolls the wave back; a firing alarm holds the nex
     [2, ['ap-southeast-2', 'eu-west-1']],
   ] as const) {
     const s = stageOf(index);
-    for (const condition of [s.OnSuccess!, s.BeforeEntry!]) {
-      expect(condition.Conditions[0].Rules.map((r) => r.Region).sort()).toEqual([...regions]);
-      for (const rule of condition.Conditions[0].Rules) {
-        expect(rule.Configuration.AlarmName).toBe(stageHealthAlarmName(prod().prefix));
-      }
+    const bake = s.Actions.find((a) => a.ActionTypeId.Provider === 'Lambda')!;
+    const parameters = JSON.parse(String(bake.Configuration!.UserParameters));
+    expect(parameters.environments.map((e: { region: string }) => e.region).sort()).toEqual([
+      ...regions,
+    ]);
+    expect(parameters.alarm).toBe(stageHealthAlarmName(prod().prefix));
+    const rules = s.BeforeEntry!.Conditions[0].Rules.filter(
+      (r) => r.Configuration.AlarmName !== undefined,
+    );
+    expect(rules.map((r) => r.Region).sort()).toEqual([...regions]);
+    for (const rule of rules) {
+      expect(rule.Configuration.AlarmName).toBe(stageHealthAlarmName(prod().prefix));
+      expect(rule.Configuration.WaitTime).toBe(String(prod().blockWaitMinutes));
     }
     expect(s.BeforeEntry!.Conditions[0].Result).toBe('FAIL');
   }

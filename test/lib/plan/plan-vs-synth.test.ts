@@ -43,7 +43,12 @@ interface Action {
   ActionTypeId: { Category: string; Provider: string };
   RunOrder: number;
   Region?: string;
-  Configuration?: { StackName?: string; TemplatePath?: string; ProjectName?: { Ref: string } };
+  Configuration?: {
+    StackName?: string;
+    TemplatePath?: string;
+    ProjectName?: { Ref: string };
+    UserParameters?: string;
+  };
 }
 interface Rule {
   RuleTypeId: { Provider: string };
@@ -59,6 +64,7 @@ interface PipelineStage {
   Actions: Action[];
   BeforeEntry?: Conditions;
   OnSuccess?: Conditions;
+  OnFailure?: { Result: string };
 }
 
 /** A synthesized app, read back, with the plan of its model. */
@@ -133,6 +139,13 @@ function verdictAlarmAsPlanned(alarm: Resource, versionId: string) {
 }
 
 /** An alarm rule of a stage condition, in the plan's terms. */
+/** The one alarm a wave's rules name. */
+function ruleAlarmOf(rules: readonly PlannedAlarmRule[]): string {
+  const alarms = [...new Set(rules.map((r) => r.alarm))];
+  expect(alarms).toHaveLength(1);
+  return alarms[0];
+}
+
 function ruleAsPlanned(rule: Rule) {
   return {
     provider: rule.RuleTypeId.Provider,
@@ -198,7 +211,10 @@ describe.each(SUBJECTS)('the plan matches the synthesized pipeline: %s', (_, loa
       'UpdatePipeline',
       ...assets,
       s.plan.monitoring.pipelineStage,
-      ...waves().map(({ wave }) => wave.pipelineStage),
+      ...s.plan.stages.flatMap((stage) => [
+        ...(stage.waves[0].approval ? [stage.waves[0].approval] : []),
+        ...stage.waves.map((wave) => wave.pipelineStage),
+      ]),
     ]);
     const build = ofType(s.pipelineResources, 'AWS::CodeBuild::Project')
       .map(([, p]) => p)
@@ -277,26 +293,26 @@ describe.each(SUBJECTS)('the plan matches the synthesized pipeline: %s', (_, loa
     }
   });
 
-  test('an approval opens exactly the planned waves, before anything deploys', () => {
+  test('an approval stage comes right before exactly the planned waves, and no wave holds one', () => {
+    const names = s.stages.map((st) => st.Name);
     for (const { wave } of waves()) {
       const stage = stageNamed(wave.pipelineStage);
-      const approvals = stage.Actions.filter((a) => a.ActionTypeId.Provider === 'Manual');
-      expect({ wave: wave.pipelineStage, approvals: approvals.map((a) => a.Name) }).toEqual({
-        wave: wave.pipelineStage,
-        approvals: wave.approval ? [wave.approval] : [],
-      });
-      for (const approval of approvals) {
-        for (const deploy of deploysOf(stage)) {
-          expect(deploy.RunOrder).toBeGreaterThan(approval.RunOrder);
-        }
-      }
+      expect(stage.Actions.filter((a) => a.ActionTypeId.Provider === 'Manual')).toEqual([]);
+      if (!wave.approval) continue;
+      const approval = stageNamed(wave.approval);
+      expect(approval.Actions.map((a) => [a.Name, a.ActionTypeId.Provider])).toEqual([
+        [wave.approval, 'Manual'],
+      ]);
+      expect(names.indexOf(wave.approval) + 1).toBe(names.indexOf(wave.pipelineStage));
     }
   });
 
   test('a smoke test follows exactly the planned waves, after everything deployed, on the planned targets', () => {
     for (const { stage, wave } of waves()) {
       const pipelineStage = stageNamed(wave.pipelineStage);
-      const smoke = pipelineStage.Actions.filter((a) => a.ActionTypeId.Provider === 'CodeBuild');
+      const smoke = pipelineStage.Actions.filter(
+        (a) => a.ActionTypeId.Provider === 'CodeBuild' && a.Name.startsWith('SmokeTest-'),
+      );
       expect({ wave: wave.pipelineStage, smoke: smoke.map((a) => a.Name) }).toEqual({
         wave: wave.pipelineStage,
         smoke: wave.smokeTest ? [wave.smokeTest.step] : [],
@@ -320,7 +336,7 @@ describe.each(SUBJECTS)('the plan matches the synthesized pipeline: %s', (_, loa
     }
   });
 
-  test('each wave has the planned entry condition: the window first, then the alarm blocker', () => {
+  test('each wave has the planned entry condition: the window first, then the alarm blocker with its wait', () => {
     for (const { wave } of waves()) {
       const entry = stageNamed(wave.pipelineStage).BeforeEntry;
       if (!wave.entry) {
@@ -351,27 +367,48 @@ describe.each(SUBJECTS)('the plan matches the synthesized pipeline: %s', (_, loa
             }
           : ruleAsPlanned(r),
       );
-      expect(rules).toEqual([...window, ...wave.entry.alarms.map((r) => plannedRule(r))]);
+      expect(rules).toEqual([
+        ...window,
+        ...wave.entry.alarms.map((r) => plannedRule(r, wave.entry!.waitMinutes)),
+      ]);
     }
   });
 
-  test('each wave bakes as planned: its environments watched for the bake time, or no bake', () => {
+  test('each wave bakes as planned: an action watches its environments for the bake time, and the stage rolls back on failure', () => {
     for (const { wave } of waves()) {
-      const onSuccess = stageNamed(wave.pipelineStage).OnSuccess;
+      const stage = stageNamed(wave.pipelineStage);
+      expect(stage.OnSuccess).toBeUndefined();
+      const bakes = stage.Actions.filter((a) => a.ActionTypeId.Provider === 'Lambda');
       if (!wave.bake) {
-        expect({ wave: wave.pipelineStage, onSuccess }).toEqual({
+        expect({ wave: wave.pipelineStage, bakes, onFailure: stage.OnFailure }).toEqual({
           wave: wave.pipelineStage,
-          onSuccess: undefined,
+          bakes: [],
+          onFailure: undefined,
         });
         continue;
       }
-      expect(onSuccess!.Conditions).toHaveLength(1);
-      const [{ Result, Rules }] = onSuccess!.Conditions;
-      expect(Result).toBe('ROLLBACK');
-      const minutes = wave.bake.minutes;
-      expect(Rules.map(ruleAsPlanned)).toEqual(
-        wave.bake.alarms.map((r) => plannedRule(r, minutes)),
-      );
+      expect(stage.OnFailure).toEqual({ Result: 'ROLLBACK' });
+      expect(bakes.map((a) => a.Name)).toEqual([wave.bake.step]);
+      const parameters = JSON.parse(String(bakes[0].Configuration!.UserParameters));
+      expect({
+        minutes: parameters.minutes,
+        alarm: parameters.alarm,
+        environments: parameters.environments.map(
+          (e: { name: string; region: string; roleArn: string }) => ({
+            name: e.name,
+            region: e.region,
+            account: accountOf(e.roleArn),
+          }),
+        ),
+      }).toEqual({
+        minutes: wave.bake.minutes,
+        alarm: ruleAlarmOf(wave.bake.alarms),
+        environments: wave.bake.alarms.map((r) => ({
+          name: r.environment.name,
+          region: r.environment.region,
+          account: r.environment.account,
+        })),
+      });
     }
   });
 

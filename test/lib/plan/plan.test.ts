@@ -13,7 +13,12 @@ import { mermaidId, mermaidLabel, renderMermaid } from '../../../lib/plan/mermai
 import { buildPlan } from '../../../lib/plan/plan';
 import { evidenceText } from '../../../lib/plan/release';
 import { renderPlanText } from '../../../lib/plan/text';
-import { ESTIMATED_MINUTES, formatTotal, releaseTiming } from '../../../lib/plan/timing';
+import {
+  ESTIMATED_MINUTES,
+  formatTotal,
+  JUDGEMENT_MINUTES,
+  releaseTiming,
+} from '../../../lib/plan/timing';
 import {
   fleetAlarmName,
   latticeServiceName,
@@ -29,11 +34,12 @@ import { appModel, service, stage, stressModel, WINDOW } from './model-fixture';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXED =
-  ESTIMATED_MINUTES.source +
-  ESTIMATED_MINUTES.build +
-  ESTIMATED_MINUTES.selfMutation +
-  ESTIMATED_MINUTES.assetPublishing +
-  ESTIMATED_MINUTES.monitoring;
+  ESTIMATED_MINUTES.source.minutes +
+  ESTIMATED_MINUTES.build.minutes +
+  ESTIMATED_MINUTES.selfMutation.minutes +
+  ESTIMATED_MINUTES.assetPublishing.minutes +
+  ESTIMATED_MINUTES.monitoring.minutes;
+const DEPLOY = ESTIMATED_MINUTES.waveDeploy.minutes;
 
 /** The stress model's last stage: two waves, window, blocker, bake, approval, smoke tests. */
 const inWaves = (model: AppModel) => model.stages.find((s) => s.waves.length > 1)!;
@@ -139,32 +145,49 @@ describe('lib/plan', () => {
 });
 
 describe('release timing', () => {
-  test('counts the fixed overheads, then per wave its deploy, longest traffic shift, smoke tests and bake', () => {
+  test('counts the fixed overheads, then per wave its deploy, longest traffic shift, judgement at 100% and bake (smoke tests beside it)', () => {
     const model = stressModel();
     const timing = releaseTiming(model.stages);
-    // qa: all at once, no smoke tests, no bake. live: linear 20% every 3 min = 4 × 3 = 12 min
-    // (longer than its canary of 5 min), in two waves, each smoke-tested and baked 20 min.
-    const live = ESTIMATED_MINUTES.waveDeploy + 12 + ESTIMATED_MINUTES.smokeTests + 20;
+    // qa: all at once, no smoke tests, no bake, no judgement. live: linear 20% every 3 min =
+    // 4 × 3 = 12 min (longer than its canary of 5 min), in two waves, each judged at 100% and
+    // baked 20 min with the smoke tests beside the bake.
+    const live = DEPLOY + 12 + JUDGEMENT_MINUTES + 20;
     expect(timing.shiftMinutes).toBe(0 + 2 * 12);
     expect(timing.bakeMinutes).toBe(2 * 20);
-    expect(timing.totalMinutes).toBe(FIXED + ESTIMATED_MINUTES.waveDeploy + 0 + 2 * live);
+    expect(timing.judgementMinutes).toBe(2 * JUDGEMENT_MINUTES);
+    expect(timing.totalMinutes).toBe(FIXED + DEPLOY + 0 + 2 * live);
+    // The pipeline's own steps until the last wave reaches 100%: the overheads, qa's deploy,
+    // and the deploys of both waves of live (its shifts, judgements and bakes apart).
+    expect(timing.overheadMinutes).toBe(FIXED + DEPLOY + 2 * DEPLOY);
     expect(timing.approvals).toEqual(['live']);
     expect(timing.windows).toEqual(['live']);
-    expect(timing.steps.map((s) => s.label).filter((l) => l.startsWith('live'))).toEqual([
+    expect(timing.steps.map((s) => s.label).filter((l) => /^(live|Approve-live)/.test(l))).toEqual([
+      'Approve-live: manual approval',
       'live-live-eu: deployment window',
-      'live-live-eu: manual approval',
-      'live-live-eu: deploy (CloudFormation, hooks)',
+      'live-live-eu: alarm blocker',
+      'live-live-eu: deploy (CloudFormation, CodeDeploy)',
       'live-live-eu: traffic shift',
-      'live-live-eu: smoke tests',
-      'live-live-eu: bake',
-      'live-wave2: deploy (CloudFormation, hooks, 2 environments)',
+      'live-live-eu: judged at 100%',
+      'live-live-eu: bake (smoke tests beside it)',
+      'live-wave2: deployment window',
+      'live-wave2: alarm blocker',
+      'live-wave2: deploy (CloudFormation, CodeDeploy, 2 environments)',
       'live-wave2: traffic shift',
-      'live-wave2: smoke tests',
-      'live-wave2: bake',
+      'live-wave2: judged at 100%',
+      'live-wave2: bake (smoke tests beside it)',
     ]);
   });
 
-  test('every wave adds a full traffic shift and bake, however many environments it has', () => {
+  test('the pipeline takes at most 15 minutes of its own to bring the sample to 100% in prod', () => {
+    const timing = releaseTiming(loadApp(ROOT).stages);
+    expect(timing.overheadMinutes).toBeLessThanOrEqual(15);
+    for (const step of timing.steps.filter((s) => s.basis === 'estimate')) {
+      // Each estimate says what it is made of.
+      expect(step.note).not.toBe('');
+    }
+  });
+
+  test('every wave adds a full traffic shift, judgement and bake, however many environments it has', () => {
     const model = stressModel();
     const staged = inWaves(model);
     const oneWave: StageModel = {
@@ -174,9 +197,7 @@ describe('release timing', () => {
     const perWave = (stages: readonly StageModel[]) => releaseTiming(stages).totalMinutes;
     const difference = perWave(model.stages) - perWave([model.stages[0], oneWave]);
     const shift = buildPlan(model).stages.find((s) => s.name === staged.name)!.shiftMinutes;
-    expect(difference).toBe(
-      ESTIMATED_MINUTES.waveDeploy + shift + ESTIMATED_MINUTES.smokeTests + staged.bakeMinutes,
-    );
+    expect(difference).toBe(DEPLOY + shift + JUDGEMENT_MINUTES + staged.bakeMinutes);
   });
 
   test('names the service that sets the window, every one that ties, and counts the rest', () => {
@@ -204,30 +225,42 @@ describe('release timing', () => {
     const waiting = releaseTiming([{ ...one, requiresApproval: true, deploymentWindow: WINDOW }]);
     const without = releaseTiming([one]);
     expect(waiting.totalMinutes).toBe(without.totalMinutes);
-    expect(without.totalMinutes).toBe(FIXED + ESTIMATED_MINUTES.waveDeploy + 7);
+    expect(without.totalMinutes).toBe(FIXED + DEPLOY + 7 + JUDGEMENT_MINUTES);
     expect(waiting.steps.filter((s) => s.minutes === undefined)).toEqual([
+      {
+        label: 'Approve-solo: manual approval',
+        basis: 'human',
+        note: 'human time, asked for inside the window',
+      },
       {
         label: 'solo: deployment window',
         basis: 'window',
         note: `waits until ${WINDOW.cron} (${WINDOW.timeZone}) is open`,
       },
-      { label: 'solo: manual approval', basis: 'human', note: 'human time' },
     ]);
     expect(formatTotal(waiting)).toBe(
-      `~${FIXED + 4 + 7} min (estimate; of it 7 min configured traffic shifts and 0 min bakes) + manual approval before solo (human time) + waiting for the deployment window of solo, not counted`,
+      `~${FIXED + DEPLOY + 7 + JUDGEMENT_MINUTES} min (estimate; of it 7 min traffic shifts, ${JUDGEMENT_MINUTES} min judgement at 100% and 0 min bakes; the pipeline's own steps to 100% in the last stage ~${FIXED + DEPLOY} min) + manual approval before solo (human time) + waiting for the deployment window of solo, not counted`,
     );
     expect(formatTotal(without)).not.toContain('not counted');
   });
 
-  test('every overhead is labelled an estimate, and only shifts and bakes are configured', () => {
+  test('every overhead is an estimate that says what it is made of; only shifts, judgements and bakes are configured', () => {
     const plan = buildPlan(stressModel());
     for (const step of plan.timing.steps) {
-      if (step.basis === 'estimate') expect(step.note).toBe('estimate');
-      if (step.basis === 'configured') expect(step.label).toMatch(/: (traffic shift|bake)$/);
+      if (step.basis === 'estimate') {
+        expect(Object.values(ESTIMATED_MINUTES).map((e) => e.parts)).toContain(step.note);
+      }
+      if (step.basis === 'configured') {
+        expect(step.label).toMatch(/: (traffic shift|judged at 100%|bake.*)$/);
+      }
     }
     const text = renderPlanText(plan);
-    expect(text).toMatch(/^ {2}build, tests, synth and compliance gate +~10 min +estimate$/m);
-    expect(text).toMatch(/^ {2}live-wave2: bake +20 min +bakeMinutes of the stage entry/m);
+    expect(text).toMatch(
+      /^ {2}build, tests, synth and compliance gate +~4 min +CodeBuild start ~1, npm ci from the cached npm folder/m,
+    );
+    expect(text).toMatch(
+      /^ {2}live-wave2: bake \(smoke tests beside it\) +20 min +bakeMinutes of the stage entry/m,
+    );
     expect(text).toContain('(human time) + waiting for the deployment window of live, not counted');
   });
 });
@@ -268,7 +301,7 @@ describe('the diagram', () => {
     }
   });
 
-  test('draws one chain: build, Monitoring, then per wave its entry, approval, environments, smoke tests and bake', () => {
+  test('draws one chain: build, Monitoring, then per wave its approval, entry, environments, smoke tests and bake', () => {
     const plan = buildPlan(stressModel());
     const { edges } = parse(renderMermaid(plan));
     // A chain: every node but the first has one edge in, every node but the last one edge out.
@@ -277,8 +310,8 @@ describe('the diagram', () => {
     expect(chain.slice(0, 5)).toEqual(['source', 'build', 'self_mutation', 'assets', 'monitoring']);
     const waveSteps = plan.stages.flatMap((s) =>
       s.waves.flatMap((w) => [
-        ...(w.entry ? [mermaidId('entry', s.name, `w${w.index}`)] : []),
         ...(w.approval ? [mermaidId('approve', s.name, `w${w.index}`)] : []),
+        ...(w.entry ? [mermaidId('entry', s.name, `w${w.index}`)] : []),
         mermaidId('wave', s.name, `w${w.index}`),
         ...(w.smokeTest ? [mermaidId('smoke', s.name, `w${w.index}`)] : []),
         ...(w.bake ? [mermaidId('bake', s.name, `w${w.index}`)] : []),
@@ -357,7 +390,7 @@ describe('the plan', () => {
     });
   });
 
-  test('puts the window before the first wave only, and the alarm blocker before every wave', () => {
+  test('puts the window and the alarm blocker (with its wait) before every wave', () => {
     const s = inWaves(model);
     const [first, second] = plan.stages.find((p) => p.name === s.name)!.waves;
     const rules = (names: readonly string[]) =>
@@ -365,12 +398,19 @@ describe('the plan', () => {
         alarm: stageHealthAlarmName(s.prefix),
         environment: expect.objectContaining({ name }),
       }));
-    expect(first.entry).toEqual({ window: WINDOW, alarms: rules(['live-eu']) });
-    expect(second.entry).toEqual({ alarms: rules(['live-us', 'live-ap']) });
+    expect(first.entry).toEqual({ window: WINDOW, alarms: rules(['live-eu']), waitMinutes: 60 });
+    expect(second.entry).toEqual({
+      window: WINDOW,
+      alarms: rules(['live-us', 'live-ap']),
+      waitMinutes: 60,
+    });
     expect(plan.stages[0].waves[0].entry).toBeUndefined();
     const windowOnly = buildPlan(appModel([{ ...s, blockWhileAlarming: false, bakeMinutes: 0 }]))
       .stages[0].waves;
-    expect(windowOnly.map((w) => w.entry)).toEqual([{ window: WINDOW, alarms: [] }, undefined]);
+    expect(windowOnly.map((w) => w.entry)).toEqual([
+      { window: WINDOW, alarms: [], waitMinutes: 60 },
+      { window: WINDOW, alarms: [], waitMinutes: 60 },
+    ]);
     expect(windowOnly.map((w) => w.bake)).toEqual([undefined, undefined]);
   });
 
@@ -477,8 +517,8 @@ describe('the printed plan', () => {
     const steps = [...block.matchAll(/^ {2}(wave \d| {2}[a-z ]+?) {2}/gm)].map((m) => m[1].trim());
     expect(steps.slice(0, 11)).toEqual([
       'wave 1',
-      'entry',
       'approval',
+      'entry',
       'deploy',
       'smoke test',
       'bake',
@@ -489,10 +529,10 @@ describe('the printed plan', () => {
       'bake',
     ]);
     expect(block).toMatch(
-      /^ {4}bake +20 min after 100%, watching fixture-pipeline-live-health in live-eu: an alarm rolls the wave back and wave 2 never starts/m,
+      /^ {4}bake +Bake-live-wave1: 20 min after the smoke tests, watching fixture-pipeline-live-health in live-eu; an alarm fails the stage, which rolls the wave back and wave 2 never starts/m,
     );
     expect(block).toMatch(
-      /^ {4}entry +holds the release outside the window \* 0-59 9-16 \? \* MON-FRI \(Europe\/Berlin\) and while fixture-pipeline-live-health is in ALARM in live-eu/m,
+      /^ {4}entry +holds the release outside the window \* 0-59 9-16 \? \* MON-FRI \(Europe\/Berlin\) and while fixture-pipeline-live-health is in ALARM in live-eu, up to 60 min, then fails naming it/m,
     );
   });
 
