@@ -206,7 +206,7 @@ export async function waitingAtEntry(
 
 /**
  * What the stage entry asks of a stage (`deploymentWindow`, `blockWhileAlarming`), in words:
- * `only inside its deployment window cron(...) (Europe/Berlin) and not while any of its alarms
+ * `only inside its deployment window * 0-59 9-16 ? * MON-FRI (Europe/Berlin) and not while any of its alarms
  * fires`.
  */
 export function entryRulesOfStage(stage: StageModel): string | undefined {

@@ -87,6 +87,18 @@ describe('orders through its VPC Lattice front door', () => {
     });
   });
 
+  it('answers in the shape a Lattice Lambda target must: status, headers, body, isBase64Encoded', async () => {
+    const result = await handler(latticeRequest('/orders/ord-0001'));
+    expect(Object.keys(result).sort()).toEqual([
+      'body',
+      'headers',
+      'isBase64Encoded',
+      'statusCode',
+    ]);
+    expect(result.isBase64Encoded).toBe(false);
+    expect(result.headers).toEqual({ 'content-type': 'application/json' });
+  });
+
   it('answers 400 without an id and 405 for anything but GET', async () => {
     expect((await call(latticeRequest('/orders/'))).status).toBe(400);
     expect((await call(latticeRequest('/elsewhere'))).status).toBe(400);

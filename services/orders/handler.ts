@@ -77,9 +77,11 @@ function respond(
   body: unknown,
   headers: Record<string, string> = {},
 ): APIGatewayProxyStructuredResultV2 {
+  // VPC Lattice's Lambda target contract requires isBase64Encoded (API Gateway ignores it).
   return {
     statusCode,
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
+    isBase64Encoded: false,
   };
 }

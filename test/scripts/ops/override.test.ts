@@ -21,7 +21,7 @@ import {
   type Harness,
 } from './harness';
 
-const WINDOW = { cron: 'cron(0 9-16 ? * MON-FRI *)', timeZone: 'Europe/Berlin' };
+const WINDOW = { cron: '* 0-59 9-16 ? * MON-FRI', timeZone: 'Europe/Berlin' };
 const stage = stageModel([serviceModel('payments')], 'live1', {
   deploymentWindow: WINDOW,
   blockWhileAlarming: true,
@@ -123,9 +123,9 @@ test('says which execution waits and which rules it skips, asks, then overrides 
   expect(h.questions).toEqual([`Let execution ${WAITING} into live1 now? [y/N] `]);
   expect(h.lines).toEqual([
     `Execution ${WAITING} waits at the entry of pipeline stage live1 of pipeline ops-test (Waiting for the deployment window).`,
-    'Stage live1 starts only inside its deployment window cron(0 9-16 ? * MON-FRI *) (Europe/Berlin) and not while any of its alarms fires, as its stage entry says.',
+    'Stage live1 starts only inside its deployment window * 0-59 9-16 ? * MON-FRI (Europe/Berlin) and not while any of its alarms fires, as its stage entry says.',
     'Overriding skips every rule of the entry condition for this execution:',
-    '  DeploymentWindow (deployment window cron(0 9-16 ? * MON-FRI *) Europe/Berlin): InProgress (The next window opens at 2026-11-23 09:00 Europe/Berlin)',
+    '  DeploymentWindow (deployment window * 0-59 9-16 ? * MON-FRI Europe/Berlin): InProgress (The next window opens at 2026-11-23 09:00 Europe/Berlin)',
     '  AlarmBlocker (alarm blocker on ops-test-live1-blocker): Succeeded (No alarm in ALARM)',
     `✔ entry condition of live1 overridden for execution ${WAITING}; follow it with npm run ops -- watch --stage live1`,
   ]);
