@@ -10,7 +10,7 @@ import {
   type StageState,
 } from '@aws-sdk/client-codepipeline';
 import type { AppModel, StageModel, WaveModel } from '../../lib/config/model';
-import { pipelineStageName } from '../../lib/resource-names';
+import { approvalStepName, bakeStepName, pipelineStageName } from '../../lib/resource-names';
 import { pipelinePlace, useCredentialsFor } from './errors';
 import { OpsError } from './types';
 
@@ -33,6 +33,10 @@ export interface WaveStage {
   /** `pipelineStageName(stage, wave)`. */
   readonly name: string;
   readonly state: StageState;
+  /** The wave's bake action (`Bake-...`), where the stage bakes. */
+  readonly bakeAction?: string;
+  /** First wave of a stage that requires approval: the approval stage before it. */
+  readonly approval?: { readonly name: string; readonly state: StageState };
 }
 
 /**
@@ -58,15 +62,31 @@ export async function waveStages(
     }
     throw error;
   }
-  return stage.waves.map((wave) => {
-    const name = pipelineStageName(stage, wave);
+  const stateOf = (name: string, what: string) => {
     const state = stageStates.find((s) => s.stageName === name);
     if (!state) {
       throw new OpsError(
-        `pipeline ${app.pipelineName} has no stage ${name} (wave ${wave.index} of stage ${stage.name}): the pipeline has not updated itself to this configuration yet; push it and let the pipeline's self-mutation run`,
+        `pipeline ${app.pipelineName} has no stage ${name} (${what}): the pipeline has not updated itself to this configuration yet; push it and let the pipeline's self-mutation run`,
       );
     }
-    return { wave, name, state };
+    return state;
+  };
+  return stage.waves.map((wave) => {
+    const name = pipelineStageName(stage, wave);
+    const state = stateOf(name, `wave ${wave.index} of stage ${stage.name}`);
+    // The approval stage, where the pipeline has one (a pipeline from before it may not yet).
+    const approvalState =
+      stage.requiresApproval && wave.index === 1
+        ? stageStates.find((st) => st.stageName === approvalStepName(stage))
+        : undefined;
+    const approval = approvalState && { name: approvalStepName(stage), state: approvalState };
+    return {
+      wave,
+      name,
+      state,
+      ...(stage.bakeMinutes > 0 && { bakeAction: bakeStepName(stage, wave) }),
+      ...(approval && { approval }),
+    };
   });
 }
 

@@ -29,7 +29,8 @@ import {
 } from '../types';
 
 /** Where a wave stands in the execution followed. */
-type Phase = 'not started' | 'waiting' | 'deploying' | 'baking' | 'succeeded' | 'failed';
+type Phase =
+  'not started' | 'approval' | 'waiting' | 'deploying' | 'baking' | 'succeeded' | 'failed';
 
 interface Progress {
   readonly phase: Phase;
@@ -48,7 +49,8 @@ interface Followed {
 
 /**
  * Follows a release through the stage until it passes or fails. Each poll prints the wave
- * progress (GetPipelineState: which wave's pipeline stage waits at its entry, deploys, bakes,
+ * progress (GetPipelineState: whether the stage's approval waits, which wave's pipeline stage
+ * waits at its entry, deploys, bakes (its bake action's summary: minutes watched, no alarm),
  * succeeded or failed) and, for the chosen environments of the running wave, each CodeDeploy
  * canary: the share of traffic on the new version as a bar, the time left in its window and its
  * alarms. Exits 0 when every wave of the stage succeeded, 1 when a wave or a deployment failed
@@ -110,7 +112,9 @@ async function followRelease(selection: Selection, deps: CommandDeps): Promise<n
     if (failedAt >= 0) ended = `✖ execution ${executionId}: ${progress[failedAt].text}`;
     else if (last === 'succeeded') {
       ended = `✔ execution ${executionId} passed ${stage.name}: ${waves.length === 1 ? 'its wave' : `all ${waves.length} waves`} succeeded`;
-    } else if (!progress.some((p) => ['waiting', 'deploying', 'baking'].includes(p.phase))) {
+    } else if (
+      !progress.some((p) => ['approval', 'waiting', 'deploying', 'baking'].includes(p.phase))
+    ) {
       // Between two waves, or ended early (stopped, superseded): the execution tells.
       const execution = await getExecution(codepipeline, app.pipelineName, executionId);
       if (execution.status !== 'InProgress') {
@@ -132,10 +136,11 @@ async function followedExecution(
   pipelineName: string,
   waves: WaveStage[],
 ): Promise<string | undefined> {
-  for (const { state } of waves) {
-    const latest = state.latestExecution;
-    if (latest?.status === 'InProgress' || latest?.status === 'Stopping') {
-      return latest.pipelineExecutionId;
+  for (const { state, approval } of waves) {
+    for (const latest of [approval?.state.latestExecution, state.latestExecution]) {
+      if (latest?.status === 'InProgress' || latest?.status === 'Stopping') {
+        return latest.pipelineExecutionId;
+      }
     }
   }
   for (const { name, state } of waves) {
@@ -147,13 +152,16 @@ async function followedExecution(
 }
 
 /** Where a wave stands for the execution followed. */
-function waveProgress({ wave, name, state }: WaveStage, executionId: string): Progress {
+function waveProgress(
+  { wave, name, state, bakeAction, approval }: WaveStage,
+  executionId: string,
+): Progress {
   const label = `wave ${wave.index} ${name}`;
   const summary = (s?: string) => (s ? ` (${s})` : '');
   const latest = state.latestExecution;
   if (latest?.pipelineExecutionId === executionId) {
     if (latest.status === 'InProgress') {
-      const bake = state.onSuccessConditionState?.latestExecution;
+      const bake = state.actionStates?.find((a) => a.actionName === bakeAction)?.latestExecution;
       if (bake?.status === 'InProgress') {
         return { phase: 'baking', text: `${label}: baking${summary(bake.summary)}` };
       }
@@ -167,6 +175,10 @@ function waveProgress({ wave, name, state }: WaveStage, executionId: string): Pr
   const entry = state.beforeEntryConditionState?.latestExecution;
   if (entry?.status === 'InProgress') {
     return { phase: 'waiting', text: `${label}: waiting at its entry${summary(entry.summary)}` };
+  }
+  const asked = approval?.state.latestExecution;
+  if (asked?.pipelineExecutionId === executionId && asked.status === 'InProgress') {
+    return { phase: 'approval', text: `${label}: waiting for the approval ${approval!.name}` };
   }
   return { phase: 'not started', text: `${label}: not started` };
 }

@@ -273,6 +273,26 @@ describe('one wave', () => {
     expect(h.calls('codedeploy')).toEqual([]);
   });
 
+  test('a release waiting for its approval (a stage of its own before the wave): says so, and follows it in', async () => {
+    const h = harness();
+    const approval = (latestExecution: ReturnType<typeof running>) =>
+      stageState('Approve-live1', { latestExecution });
+    pipelineStates(
+      h,
+      [stageState('live1', { latestExecution: succeeded(EARLIER) }), approval(running())],
+      [stageState('live1', { latestExecution: succeeded() }), approval(succeeded())],
+    );
+
+    expect(await watch(selection(stage), h.deps)).toBe(0);
+
+    expect(h.lines).toEqual([
+      `Following execution ${RELEASE} through live1 (one wave), every 30s:`,
+      '10:07:30  wave 1 live1: waiting for the approval Approve-live1',
+      '10:08:00  wave 1 live1: succeeded',
+      `✔ execution ${RELEASE} passed live1: its wave succeeded`,
+    ]);
+  });
+
   test('with nothing in progress, says where each wave stands and exits 2', async () => {
     const h = harness();
     pipelineStates(h, [stageState('live1', { latestExecution: succeeded(EARLIER) })]);
@@ -318,16 +338,18 @@ describe('waves across regions and accounts', () => {
       .on(GetAliasCommand)
       .resolvesOnce(aliasAt('4', { '5': 0.1 }))
       .resolves({ FunctionVersion: '5' });
+    // The wave's bake action, as the health gate reports it to CodePipeline.
     const bake = {
+      actionName: 'Bake-edge-wave1',
       latestExecution: {
         status: 'InProgress' as const,
-        summary: 'Watching 3 alarms for 15 minutes',
+        summary: 'baking: 7.0 of 15 min, no alarm in edge-eu',
       },
     };
     pipelineStates(
       h,
       [
-        stageState('edge-edge-eu', { latestExecution: running(), onSuccessConditionState: bake }),
+        stageState('edge-edge-eu', { latestExecution: running(), actionStates: [bake] }),
         stageState('edge-wave2', { latestExecution: succeeded(EARLIER) }),
       ],
       [
@@ -351,7 +373,7 @@ describe('waves across regions and accounts', () => {
 
     expect(h.lines).toEqual([
       `Following execution ${RELEASE} through edge (2 waves), every 30s:`,
-      '10:07:30  wave 1 edge-edge-eu: baking (Watching 3 alarms for 15 minutes) · wave 2 edge-wave2: not started',
+      '10:07:30  wave 1 edge-edge-eu: baking (baking: 7.0 of 15 min, no alarm in edge-eu) · wave 2 edge-wave2: not started',
       '10:08:00  wave 1 edge-edge-eu: succeeded · wave 2 edge-wave2: not started',
       '10:08:30  wave 1 edge-edge-eu: succeeded · wave 2 edge-wave2: deploying',
       '10:08:30  edge-us us-east-1  payments  InProgress  [██░░░░░░░░░░░░░░░░░░]  10% on version 5  canary window 9m 30s left  alarms canary-verdict-v12 OK',
