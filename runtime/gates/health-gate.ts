@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { z } from 'zod';
+import type { AwsCall } from '../aws-calls';
 import { parseJson } from '../judge/judge-config';
 import { errorMessage } from '../synthetic/describe-error';
 import { bakeDecision, type AlarmObservation, type BakeDecision, type BakeState } from './bake';
@@ -24,6 +25,29 @@ import { bakeDecision, type AlarmObservation, type BakeDecision, type BakeState 
  * in progress with a continuation token (CodePipeline invokes it again with that token). The
  * action's time limit is CodePipeline's for a Lambda action: 24 hours.
  */
+
+/**
+ * The job results (no resource type), the role assumed in each environment of the wave, and the
+ * health alarm read there with that role's credentials. DescribeAlarms returns a composite alarm
+ * (the health alarm is one) only to a caller allowed it on `"*"`.
+ */
+export const AWS_CALLS: readonly AwsCall[] = [
+  { command: 'PutJobSuccessResultCommand', action: 'codepipeline:PutJobSuccessResult', on: 'none' },
+  { command: 'PutJobFailureResultCommand', action: 'codepipeline:PutJobFailureResult', on: 'none' },
+  { command: 'AssumeRoleCommand', action: 'sts:AssumeRole', on: 'role' },
+  {
+    command: 'DescribeAlarmsCommand',
+    action: 'cloudwatch:DescribeAlarms',
+    on: 'none',
+    as: 'assumed-role',
+  },
+  {
+    command: 'DescribeAlarmHistoryCommand',
+    action: 'cloudwatch:DescribeAlarmHistory',
+    on: 'alarm',
+    as: 'assumed-role',
+  },
+];
 
 export const GATE_PARAMETERS = z.strictObject({
   /** Minutes to watch. */

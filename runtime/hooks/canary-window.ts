@@ -5,8 +5,24 @@ import {
   type CodeDeployClient,
   type LambdaTarget,
 } from '@aws-sdk/client-codedeploy';
+import type { AwsCall } from '../aws-calls';
 import { raceAbort } from '../synthetic/abort';
 import { describeError } from '../synthetic/describe-error';
+
+/** The deployment-target reads have no resource type; GetDeployment is the deployment group's. */
+export const AWS_CALLS: readonly AwsCall[] = [
+  {
+    command: 'ListDeploymentTargetsCommand',
+    action: 'codedeploy:ListDeploymentTargets',
+    on: 'none',
+  },
+  {
+    command: 'BatchGetDeploymentTargetsCommand',
+    action: 'codedeploy:BatchGetDeploymentTargets',
+    on: 'none',
+  },
+  { command: 'GetDeploymentCommand', action: 'codedeploy:GetDeployment', on: 'deployment-group' },
+];
 
 /** What CodeDeploy says about the traffic shift of one Lambda deployment. */
 export interface CanaryWindow {

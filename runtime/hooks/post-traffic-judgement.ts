@@ -1,5 +1,6 @@
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { AwsCall } from '../aws-calls';
 import type { CallCounts, Verdict } from '../judge/judge';
 import type { ReleaseJudgement } from '../judge/judge-config';
 import { publishVerdicts } from '../judge/publish-verdict';
@@ -12,6 +13,11 @@ import { generateTraffic } from '../synthetic/generate-traffic';
 import type { Invoker, SyntheticCheck } from '../synthetic/types';
 import { findCanaryWindow, plainFunctionName } from './canary-window';
 import { watchRelease, type WatchOutcome, type WatchResponse } from './release-watch';
+
+/** How many verdicts the scheduled judge recorded: GetMetricData has no resource type. */
+export const AWS_CALLS: readonly AwsCall[] = [
+  { command: 'GetMetricDataCommand', action: 'cloudwatch:GetMetricData', on: 'none' },
+];
 
 /** Synthetic calls the post-traffic hook makes at most. */
 export const MAX_SYNTHETIC_CALLS = 2_000;

@@ -3,7 +3,20 @@ import {
   type CodeDeployClient,
   type LifecycleEventStatus,
 } from '@aws-sdk/client-codedeploy';
+import type { AwsCall } from '../aws-calls';
 import { raceAbort } from '../synthetic/abort';
+
+/**
+ * The hooks' report. AWS's Service Authorization Reference lists no resource type for it, so
+ * only `Resource: "*"` allows it; it needs the execution id CodeDeploy hands the hook it invokes.
+ */
+export const AWS_CALLS: readonly AwsCall[] = [
+  {
+    command: 'PutLifecycleEventHookExecutionStatusCommand',
+    action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
+    on: 'none',
+  },
+];
 
 /** The ids CodeDeploy passes to a lifecycle hook; both are needed to report. */
 export interface HookExecutionIds {

@@ -3,6 +3,7 @@ import {
   type CloudWatchClient,
   type MetricDatum,
 } from '@aws-sdk/client-cloudwatch';
+import type { AwsCall } from '../aws-calls';
 import { describeError } from '../synthetic/describe-error';
 import type { Verdict } from './judge';
 import {
@@ -11,6 +12,16 @@ import {
   verdictDimensions,
   type VerdictMetricKey,
 } from './verdict-metric';
+
+/** Verdicts go to the judge's own namespace; PutMetricData has no resource type. */
+export const AWS_CALLS: readonly AwsCall[] = [
+  {
+    command: 'PutMetricDataCommand',
+    action: 'cloudwatch:PutMetricData',
+    on: 'none',
+    context: { 'cloudwatch:namespace': VERDICT_NAMESPACE },
+  },
+];
 
 /** A verdict on one release, to record. */
 export interface VerdictRecord {

@@ -3,10 +3,16 @@ import {
   type CloudWatchClient,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
+import type { AwsCall } from '../aws-calls';
 import { raceAbort } from '../synthetic/abort';
 import { describeError } from '../synthetic/describe-error';
 import type { CallCounts, Evidence } from './judge';
 import { MINUTE_MS } from '../model/metric-delay';
+
+/** The release's Lambda metrics: GetMetricData has no resource type. */
+export const AWS_CALLS: readonly AwsCall[] = [
+  { command: 'GetMetricDataCommand', action: 'cloudwatch:GetMetricData', on: 'none' },
+];
 
 /** Which release to read: one version of one function, through one alias. */
 export interface ReleaseQuery {

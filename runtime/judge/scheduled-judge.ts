@@ -6,6 +6,7 @@ import {
   ListDeploymentsCommand,
   type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
+import type { AwsCall } from '../aws-calls';
 import { findCanaryWindow, type CanaryWindow } from '../hooks/canary-window';
 import { floorMinute, heldUntil } from '../model/metric-delay';
 import { describeError, errorMessage } from '../synthetic/describe-error';
@@ -25,6 +26,19 @@ import { readEvidence } from './read-evidence';
  * It publishes a verdict (0: not rolled back yet) every minute a deployment runs, so the
  * post-traffic hook can tell a judged canary from one the judge never saw.
  */
+
+/**
+ * Every deployment in progress in the account and region: an unscoped ListDeployments (no
+ * application, no group) is authorized on `"*"`; BatchGetDeployments on each deployment's group.
+ */
+export const AWS_CALLS: readonly AwsCall[] = [
+  { command: 'ListDeploymentsCommand', action: 'codedeploy:ListDeployments', on: 'none' },
+  {
+    command: 'BatchGetDeploymentsCommand',
+    action: 'codedeploy:BatchGetDeployments',
+    on: 'deployment-group',
+  },
+];
 
 /** CodeDeploy describes at most 25 deployments per call. */
 const BATCH = 25;

@@ -1,5 +1,11 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { AwsCall } from '../aws-calls';
 import type { InvokeOutcome, Invoker } from './types';
+
+/** The function version or alias the invoker was made for (`Invoke` is `lambda:InvokeFunction`). */
+export const AWS_CALLS: readonly AwsCall[] = [
+  { command: 'InvokeCommand', action: 'lambda:InvokeFunction', on: 'invoke-target' },
+];
 
 /**
  * An {@link Invoker} that calls a deployed Lambda function synchronously (`RequestResponse`).

@@ -5,10 +5,16 @@ import {
   UNSIGNED_PAYLOAD,
   type SignatureV4Init,
 } from '@smithy/signature-v4';
+import { SIGNED_REQUEST, type AwsCall } from '../aws-calls';
 import { describeError, isErrorLike } from './describe-error';
 import { toHttpRequest } from './http-request';
 import { NodeSha256 } from './node-sha256';
 import type { InvokeOutcome, Invoker } from './types';
+
+/** A signed HTTPS request to a Lattice service is authorized as `vpc-lattice-svcs:Invoke`. */
+export const AWS_CALLS: readonly AwsCall[] = [
+  { command: SIGNED_REQUEST, action: 'vpc-lattice-svcs:Invoke', on: 'lattice-service' },
+];
 
 /** The SigV4 signing name of VPC Lattice services (not of the Lattice control-plane API). */
 export const LATTICE_SIGNING_NAME = 'vpc-lattice-svcs';
