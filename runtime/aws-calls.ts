@@ -18,9 +18,29 @@
  * - `lattice-service`: the VPC Lattice service a signed request goes to.
  * - `none`: nothing a policy can name: AWS's Service Authorization Reference lists no resource
  *   type for the action, so only `Resource: "*"` allows it.
+ *
+ * The calls AWS services make with a role of the app (Lambda with a function's role, CodeDeploy
+ * with its service role) are declared in `lib/` with these too:
+ *
+ * - `function`, `alias`, `version`: the service's function (unqualified), its `live` alias, and
+ *   the version being released;
+ * - `hooks`: the deployment group's traffic hooks (unqualified: CodeDeploy invokes them by name);
+ * - `log-stream`: a stream of the function's own log group;
+ * - `queue`: the function's dead-letter queue (and on-failure destination).
  */
 export type AwsResourceKind =
-  'invoke-target' | 'deployment-group' | 'role' | 'alarm' | 'lattice-service' | 'none';
+  | 'invoke-target'
+  | 'deployment-group'
+  | 'role'
+  | 'alarm'
+  | 'lattice-service'
+  | 'function'
+  | 'alias'
+  | 'version'
+  | 'hooks'
+  | 'log-stream'
+  | 'queue'
+  | 'none';
 
 /** One AWS API call a module makes. */
 export interface AwsCall {

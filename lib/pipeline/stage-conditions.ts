@@ -1,3 +1,4 @@
+import type { AwsCall } from '../../runtime/aws-calls';
 import { MAX_RULES_PER_CONDITION } from '../config/grouping';
 import type { EnvironmentModel, StageModel, WaveModel } from '../config/model';
 import type { GateParameters } from '../../runtime/gates/health-gate';
@@ -7,6 +8,14 @@ import {
   stageHealthAlarmName,
 } from '../resource-names';
 import { partitionOf } from './smoke-targets';
+
+/**
+ * What the pipeline's role does for the entry rules (`CloudWatchAlarm` rules with a `RoleArn`):
+ * CodePipeline assumes each environment's read-only bootstrap lookup role with it.
+ */
+export const ENTRY_RULE_CALLS: readonly AwsCall[] = [
+  { command: 'CodePipeline: CloudWatchAlarm rule', action: 'sts:AssumeRole', on: 'role' },
+];
 
 /** A rule of a condition, as CloudFormation's `AWS::CodePipeline::Pipeline` declares it. */
 export interface RuleJson {

@@ -12,6 +12,20 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { AwsCall } from '../../runtime/aws-calls';
+
+/**
+ * The calls Lambda makes with every function's role, whatever its code: its logs (to its own log
+ * group), its X-Ray traces (no resource type: `"*"`), and failed asynchronous invocations to its
+ * dead-letter queue and on-failure destination (both the same queue, `sqs:SendMessage` only).
+ */
+export const LAMBDA_SERVICE_CALLS: readonly AwsCall[] = [
+  { command: 'Lambda: logs', action: 'logs:CreateLogStream', on: 'log-stream' },
+  { command: 'Lambda: logs', action: 'logs:PutLogEvents', on: 'log-stream' },
+  { command: 'Lambda: tracing', action: 'xray:PutTraceSegments', on: 'none' },
+  { command: 'Lambda: tracing', action: 'xray:PutTelemetryRecords', on: 'none' },
+  { command: 'Lambda: failed asynchronous invocations', action: 'sqs:SendMessage', on: 'queue' },
+];
 
 export interface CompliantFunctionProps {
   /** The bundled code: a folder whose `index.js` exports `handler` (see `FunctionBundles`). */

@@ -99,6 +99,9 @@ export const ATTRIBUTES: Record<string, Record<string, Resolver>> = {
     Arn: (_r, id, s) => arn(s, 'vpc-lattice', `service/svc-${id}`),
     Id: (_r, id) => `svc-${id}`,
   },
+  'AWS::VpcLattice::TargetGroup': {
+    Arn: (_r, id, s) => arn(s, 'vpc-lattice', `targetgroup/tg-${id}`),
+  },
   'AWS::SNS::Topic': {
     TopicArn: (r, id, s) => REFS['AWS::SNS::Topic'](r, id, s),
   },
