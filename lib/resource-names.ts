@@ -190,6 +190,15 @@ export function smokeTestStepName(
     : `SmokeTest-${stage.name}-wave${wave.index}`;
 }
 
+/**
+ * `<prefix>-smoke-wave<N>`: the role of a wave's smoke step, in the pipeline's account. Its name
+ * is known to the stage's stacks, whose `live` aliases allow this role, and no one else of the
+ * pipeline's account, to invoke them.
+ */
+export function smokeTestRoleName(prefix: string, wave: { readonly index: number }): string {
+  return `${prefix}-smoke-wave${wave.index}`;
+}
+
 /** The manual approval before the first wave of a stage that asks for one. */
 export function approvalStepName(stage: { readonly name: string }): string {
   return `Approve-${stage.name}`;

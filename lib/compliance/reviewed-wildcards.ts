@@ -107,9 +107,10 @@ export const REVIEWED_WILDCARDS: readonly ReviewedWildcard[] = [
   {
     part: 'Resource',
     pattern: /^\*$/,
-    actions: /^codedeploy:(ListDeployments|ListDeploymentTargets|BatchGetDeploymentTargets)$/,
+    actions:
+      /^codedeploy:(ListDeployments|ListDeploymentTargets|BatchGetDeploymentTargets|PutLifecycleEventHookExecutionStatus)$/,
     reason:
-      'Release judge and post-traffic hook: find the deployments in progress (an unscoped ListDeployments needs Resource "*") and read which version each shifts to and since when; the two deployment-target calls have no resource-level permissions, so AWS documents Resource "*" for them. Read-only.',
+      'Release judge and traffic hooks: find the deployments in progress (an unscoped ListDeployments needs Resource "*") and read which version each shifts to and since when (read-only); a hook reports its result (PutLifecycleEventHookExecutionStatus, which needs the hook execution id CodeDeploy passes the hook it invokes). The deployment-target calls and the report have no resource-level permissions in the Service Authorization Reference, so only Resource "*" allows them.',
   },
   {
     part: 'Resource',

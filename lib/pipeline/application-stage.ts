@@ -1,5 +1,5 @@
 import { Stage, type StageProps } from 'aws-cdk-lib';
-import { AccountPrincipal } from 'aws-cdk-lib/aws-iam';
+import { ArnPrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledgeReviewedWildcards } from '../compliance/gate';
 import { servicesByStack } from '../config/grouping';
@@ -16,10 +16,10 @@ export interface ApplicationStageProps extends StageProps {
   /** The bundled code of every function. */
   readonly code: FunctionCode;
   /**
-   * The account whose smoke-test step may invoke the `live` aliases of this stage.
+   * The role of the smoke step that may invoke the `live` aliases of this stage (its wave's).
    * @default no one outside the stage
    */
-  readonly smokeTestAccount?: string;
+  readonly smokeTestRoleArn?: string;
 }
 
 /**
@@ -38,8 +38,8 @@ export class ApplicationStage extends Stage {
     acknowledgeReviewedWildcards(this);
     const { stage } = props;
     const smokeTestPrincipal =
-      stage.smokeTests && props.smokeTestAccount
-        ? new AccountPrincipal(props.smokeTestAccount)
+      stage.smokeTests && props.smokeTestRoleArn
+        ? new ArnPrincipal(props.smokeTestRoleArn)
         : undefined;
     // One stack per service, or per shared stack the stage entry names, in entry order.
     this.serviceStacks = [...servicesByStack(stage.services)].map(

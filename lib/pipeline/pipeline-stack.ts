@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { BuildSpec, Cache, ComputeType, LinuxBuildImage } from 'aws-cdk-lib/aws-codebuild';
 import { type CfnPipeline, PipelineType, ProviderType } from 'aws-cdk-lib/aws-codepipeline';
 import { EventField, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import {
@@ -21,6 +21,7 @@ import {
   healthGateName,
   MONITORING_WAVE,
   pipelineStageName,
+  smokeTestRoleName,
 } from '../resource-names';
 import { AccessLogBucket } from './access-log-bucket';
 import { ApplicationStage } from './application-stage';
@@ -29,6 +30,7 @@ import { NotificationTopic } from '../monitoring/notification-topic';
 import { buildCommands } from './build-commands';
 import { MonitoringStage } from './monitoring-stage';
 import { logReplicationBuckets } from './replication-bucket-logs';
+import { smokeTestRoleArn } from './smoke-targets';
 import { smokeTestStep } from './smoke-test-step';
 import { BakeStep } from './bake-step';
 import { HealthGate } from './health-gate';
@@ -160,7 +162,17 @@ export class PipelineStack extends Stack {
       }
       for (const wave of stage.waves) {
         const smoke = stage.smokeTests
-          ? smokeTestStep({ stage, wave, source, assembly: synth })
+          ? smokeTestStep({
+              stage,
+              wave,
+              source,
+              assembly: synth,
+              role: new Role(this, `SmokeTestRole-${stage.name}-wave${wave.index}`, {
+                roleName: smokeTestRoleName(stage.prefix, wave),
+                assumedBy: new ServicePrincipal('codebuild.amazonaws.com'),
+                description: `Runs the smoke tests of ${stage.name} wave ${wave.index}: invokes its live aliases`,
+              }),
+            })
           : undefined;
         const bake =
           gate && stage.bakeMinutes > 0
@@ -177,7 +189,9 @@ export class PipelineStack extends Stack {
               stage,
               environment,
               code: props.code,
-              smokeTestAccount: model.pipelineEnv.account,
+              smokeTestRoleArn: stage.smokeTests
+                ? smokeTestRoleArn(model.pipelineEnv, stage, wave)
+                : undefined,
             }),
         );
         if (appStages.length === 1 && stage.waves.length === 1) {

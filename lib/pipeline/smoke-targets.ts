@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { smokeTargetsPath, type SmokeTargets } from '../../runtime/synthetic/smoke-targets';
-import type { AppModel, EnvironmentModel, StageModel, WaveModel } from '../config/model';
-import { LIVE_ALIAS, serviceBaseName } from '../resource-names';
+import type { AppModel, Env, EnvironmentModel, StageModel, WaveModel } from '../config/model';
+import { LIVE_ALIAS, serviceBaseName, smokeTestRoleName } from '../resource-names';
 
 /** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`, ...). */
 export function partitionOf(region: string): string {
@@ -16,6 +16,11 @@ export function partitionOf(region: string): string {
  */
 export function aliasArn(env: EnvironmentModel, prefix: string, service: string): string {
   return `arn:${partitionOf(env.region)}:lambda:${env.region}:${env.account}:function:${serviceBaseName(prefix, service)}:${LIVE_ALIAS}`;
+}
+
+/** The ARN of a wave's smoke-step role, in the pipeline's account (`pipelineEnv`). */
+export function smokeTestRoleArn(pipelineEnv: Env, stage: StageModel, wave: WaveModel): string {
+  return `arn:${partitionOf(pipelineEnv.region)}:iam::${pipelineEnv.account}:role/${smokeTestRoleName(stage.prefix, wave)}`;
 }
 
 /** The `live` aliases of every service of the stage in one wave's environments. */

@@ -1,4 +1,4 @@
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { CodeBuildStep, type IFileSetProducer } from 'aws-cdk-lib/pipelines';
 import { smokeTargetsPath } from '../../runtime/synthetic/smoke-targets';
 import type { StageModel, WaveModel } from '../config/model';
@@ -15,6 +15,11 @@ export interface SmokeTestStepProps {
   readonly source: IFileSetProducer;
   /** The synth step's output, the cloud assembly, which holds the wave's targets file. */
   readonly assembly: IFileSetProducer;
+  /**
+   * The step's CodeBuild role: named (`smokeTestRoleName`), so that the aliases' permissions name
+   * it rather than the whole pipeline account.
+   */
+  readonly role: IRole;
 }
 
 /**
@@ -23,7 +28,8 @@ export interface SmokeTestStepProps {
  * (`smoke/<stage>-wave<N>.json`), so the step's configuration does not grow with the services.
  * It may invoke the `live` alias of the stage's functions in the wave's environments and nothing
  * else: one ARN pattern per environment, which stays far below IAM's policy size limit at any
- * number of services.
+ * number of services. Each alias's permission names this step's role (the other side of a
+ * cross-account call), so no other identity of the pipeline's account can invoke it.
  */
 export function smokeTestStep(props: SmokeTestStepProps): CodeBuildStep {
   const { stage, wave } = props;
@@ -31,6 +37,7 @@ export function smokeTestStep(props: SmokeTestStepProps): CodeBuildStep {
   return new CodeBuildStep(smokeTestStepName(stage, wave), {
     input: props.source,
     additionalInputs: { [ASSEMBLY_DIR]: props.assembly },
+    role: props.role,
     installCommands: ['npm ci'],
     commands: [`npm run synthetic -- --remote --targets ${targets}`],
     rolePolicyStatements: [

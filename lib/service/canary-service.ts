@@ -1,9 +1,9 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { LambdaDeploymentGroup, type ILambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import { PolicyStatement, type IPrincipal } from 'aws-cdk-lib/aws-iam';
-import { Alias, type IFunction, type Version } from 'aws-cdk-lib/aws-lambda';
+import { Alias, type CfnAlias, type IFunction, type Version } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -11,6 +11,7 @@ import type { EnvironmentModel, ServiceModel } from '../config/model';
 import { LatticeFrontDoor } from '../lattice/lattice-front-door';
 import { ServiceDashboard } from '../monitoring/service-dashboard';
 import { hookFunctionName, LIVE_ALIAS, serviceBaseName } from '../resource-names';
+import { CodeDeployRole } from './codedeploy-role';
 import { CompliantFunction } from './compliant-function';
 import type { FunctionCode } from './function-bundles';
 import { releaseJudgement } from './judge-policy';
@@ -127,17 +128,24 @@ export class CanaryService extends Construct {
 
     // The alias's UpdatePolicy names both hooks, so neither hook may refer to the alias resource
     // (a Ref or GetAtt would close a dependency cycle CloudFormation refuses): the post-traffic
-    // hook's grant is the alias ARN built from the names, which are known at synth.
-    const aliasArn = Stack.of(this).formatArn({
-      service: 'lambda',
-      resource: 'function',
-      resourceName: `${baseName}:${LIVE_ALIAS}`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    // hook's grant is the alias ARN built from the names, which are known at synth. CodeDeploy's
+    // role, which the deployment group (and so the alias) waits for, names the function, the
+    // alias and the hooks the same way.
+    const stack = Stack.of(this);
+    const functionArn = (name: string) =>
+      stack.formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    const aliasArn = functionArn(`${baseName}:${LIVE_ALIAS}`);
     const judgement = releaseJudgement(service);
+    const preHookName = hookFunctionName(prefix, service.name, 'pre');
+    const postHookName = hookFunctionName(prefix, service.name, 'post');
     this.preTrafficHook = new TrafficHook(this, 'PreTrafficHook', {
       phase: 'pre-traffic',
-      functionName: hookFunctionName(prefix, service.name, 'pre'),
+      functionName: preHookName,
       targetFunctionName: baseName,
       qualifier: this.version.version,
       invokeArn: this.version.functionArn,
@@ -146,7 +154,7 @@ export class CanaryService extends Construct {
     });
     this.postTrafficHook = new TrafficHook(this, 'PostTrafficHook', {
       phase: 'post-traffic',
-      functionName: hookFunctionName(prefix, service.name, 'post'),
+      functionName: postHookName,
       targetFunctionName: baseName,
       qualifier: LIVE_ALIAS,
       invokeArn: aliasArn,
@@ -155,20 +163,38 @@ export class CanaryService extends Construct {
       ...(judgement && { judgement: { judgement, versionArn: this.version.functionArn } }),
     });
 
+    const codeDeploy = new CodeDeployRole(this, 'CodeDeploy', {
+      functionArn: functionArn(baseName),
+      aliasArn,
+      versionArn: this.version.functionArn,
+      hookArns: [functionArn(preHookName), functionArn(postHookName)],
+      alarms: this.alarms,
+    });
+    // The group takes the role as it is: no AWS-managed policy, no grants added behind it.
     this.deploymentGroup = new LambdaDeploymentGroup(this, 'DeploymentGroup', {
       deploymentGroupName: baseName,
       alias: this.alias,
       deploymentConfig: props.deploymentConfig,
       alarms: [...this.alarms],
-      preHook: this.preTrafficHook.function,
-      postHook: this.postTrafficHook.function,
+      role: codeDeploy.role.withoutPolicyUpdates(),
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
-    Validations.of(this.deploymentGroup.role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
-      reason:
-        'LambdaDeploymentGroup always attaches this AWS-managed service-role policy; it is the narrowest one AWS publishes for CodeDeploy on Lambda (read alarms, update aliases), and AWS keeps it in step with the service.',
-    });
+    (this.deploymentGroup.node.defaultChild as CfnResource).addResourceDependency(
+      codeDeploy.policy.node.defaultChild as CfnResource,
+    );
+    // The hooks, named in the alias's UpdatePolicy here rather than through the group, which
+    // would grant CodeDeploy's role invokes of every version of them and each hook a report on
+    // the deployment group's ARN (see TrafficHook for the report's grant).
+    const aliasResource = this.alias.node.defaultChild as CfnAlias;
+    const update = aliasResource.cfnOptions.updatePolicy?.codeDeployLambdaAliasUpdate;
+    if (!update) throw new Error('LambdaDeploymentGroup set no CodeDeploy update policy');
+    aliasResource.cfnOptions.updatePolicy = {
+      codeDeployLambdaAliasUpdate: {
+        ...update,
+        beforeAllowTrafficHook: this.preTrafficHook.function.functionName,
+        afterAllowTrafficHook: this.postTrafficHook.function.functionName,
+      },
+    };
     // The post-traffic hook reads which version its deployment shifts to, and since when, to
     // judge everything the new version served.
     if (judgement) {

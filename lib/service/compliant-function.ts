@@ -7,8 +7,8 @@ import {
   Runtime,
   Tracing,
   type Code,
+  type IDestination,
 } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -82,10 +82,19 @@ export class CompliantFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
       deadLetterQueue: props.deadLetterQueue,
-      onFailure: new SqsDestination(props.deadLetterQueue),
+      onFailure: sendOnly(props.deadLetterQueue),
       retryAttempts: 2,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
     });
   }
+}
+
+/**
+ * The queue as an on-failure destination, without the grant CDK's `SqsDestination` adds
+ * (`sqs:SendMessage`, `GetQueueAttributes` and `GetQueueUrl`): Lambda only sends to it, and the
+ * dead-letter configuration already grants `sqs:SendMessage` on the same queue.
+ */
+function sendOnly(queue: IQueue): IDestination {
+  return { bind: () => ({ destination: queue.queueArn }) };
 }

@@ -53,8 +53,8 @@ export interface TrafficHookProps {
 
 /**
  * A CodeDeploy lifecycle hook that runs a service's synthetic checks against one qualified
- * target and reports the result. The deployment group grants it the right to report; this
- * construct grants it the right to invoke exactly `invokeArn` and nothing else. The checks ship
+ * target and reports the result. It may invoke exactly `invokeArn` and report its result, and
+ * nothing else (a judging post-traffic hook also reads its release, see `CanaryService`). The checks ship
  * in the bundle, not in the environment, whose 4 KB they would soon outgrow.
  */
 export class TrafficHook extends Construct {
@@ -80,6 +80,17 @@ export class TrafficHook extends Construct {
     });
     fn.function.addToRolePolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.invokeArn] }),
+    );
+    // The report. AWS's Service Authorization Reference lists no resource type for
+    // PutLifecycleEventHookExecutionStatus, so only "*" is sure to match (a statement on the
+    // deployment group's ARN, as CDK's grant makes, is denied by IAM's reading of it); the call
+    // needs the deployment and hook execution ids that CodeDeploy passes the hook it invokes.
+    fn.function.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReportToCodeDeploy',
+        actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
+        resources: ['*'],
+      }),
     );
     if (judging) {
       // Synthetic calls go to the new version itself, so they never mix with real traffic in

@@ -103,7 +103,7 @@ export function roleExpectations(model: AppModel, app: IamApp): RoleExpectation[
   const expectations: RoleExpectation[] = [];
   for (const stage of model.stages) {
     for (const env of stageEnvironments(stage)) {
-      expectations.push(...environmentExpectations(model, stage, env, app));
+      expectations.push(...environmentExpectations(stage, env, app));
     }
   }
   expectations.push(...pipelineExpectations(model, app));
@@ -256,7 +256,6 @@ function functionProbes(place: Place, fn: FunctionInfo): ExpectedCall[] {
 }
 
 function environmentExpectations(
-  model: AppModel,
   stage: StageModel,
   env: EnvironmentModel,
   app: IamApp,

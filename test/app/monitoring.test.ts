@@ -273,8 +273,6 @@ test(
         'cloudwatch:PutMetricData',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
         'sqs:SendMessage',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',

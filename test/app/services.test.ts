@@ -211,7 +211,7 @@ test(
 );
 
 test(
-  'each hook reports only to its own deployment group; the post-traffic hook may read it',
+  'each hook reports its result (on "*": the report has no resource type); the post-traffic hook may read its own deployment group',
   each(({ model, deployed, resources }) => {
     for (const hook of [deployed.preHookId, deployed.postHookId]) {
       const codedeploy = statementsOf(resources, hook).filter(
@@ -219,13 +219,21 @@ test(
           st.Sid !== 'ReadDeploymentTargets' &&
           [st.Action].flat().some((a) => a.startsWith('codedeploy:')),
       );
-      const actions = codedeploy.flatMap((st) => [st.Action].flat()).sort();
-      const reads =
-        hook === deployed.postHookId && releaseJudgement(model) !== undefined
-          ? ['codedeploy:GetDeployment']
-          : [];
-      expect(actions).toEqual(['codedeploy:PutLifecycleEventHookExecutionStatus', ...reads].sort());
-      for (const st of codedeploy) {
+      const report = codedeploy.filter((st) => st.Sid === 'ReportToCodeDeploy');
+      expect(report).toEqual([
+        {
+          Sid: 'ReportToCodeDeploy',
+          Effect: 'Allow',
+          Action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
+          Resource: '*',
+        },
+      ]);
+      const reads = codedeploy.filter((st) => st.Sid !== 'ReportToCodeDeploy');
+      const judging = hook === deployed.postHookId && releaseJudgement(model) !== undefined;
+      expect(reads.flatMap((st) => [st.Action].flat())).toEqual(
+        judging ? ['codedeploy:GetDeployment'] : [],
+      );
+      for (const st of reads) {
         expect(JSON.stringify(st.Resource)).toContain(`"Ref":"${deployed.groupId}"`);
         expect(JSON.stringify(st.Resource)).not.toContain('*');
       }
@@ -234,7 +242,7 @@ test(
 );
 
 test(
-  'no role has Resource "*" beyond X-Ray tracing and what the judge reads and records',
+  'no role has Resource "*" beyond X-Ray tracing, the hooks\' report and what the judge reads and records',
   each(({ resources, deployed }) => {
     for (const fn of [deployed.functionId, deployed.preHookId, deployed.postHookId]) {
       for (const st of statementsOf(resources, fn)) {
@@ -244,6 +252,7 @@ test(
           ['cloudwatch:GetMetricData'],
           ['cloudwatch:PutMetricData'],
           ['codedeploy:BatchGetDeploymentTargets', 'codedeploy:ListDeploymentTargets'],
+          ['codedeploy:PutLifecycleEventHookExecutionStatus'],
         ]).toContainEqual([st.Action].flat().sort());
         // Recording verdicts is limited to the judge's namespace.
         if ([st.Action].flat().includes('cloudwatch:PutMetricData')) {

@@ -1,0 +1,126 @@
+import { readIamApp, type IamApp, type Statement } from '../../scripts/iam/app';
+import { checkApp, type Finding } from '../../scripts/iam/check';
+import { roleExpectations, type RoleExpectation } from '../../scripts/iam/expectations';
+import { ResolvingStack, UnresolvableError } from '../../scripts/iam/resolve';
+import { defaultApp } from '../helpers/default-app';
+
+/**
+ * The IAM check fails on each kind of defect, planted in the project's synthesized policies:
+ * a grant missing, a grant on another service's resource, a wildcard where one alias belongs.
+ */
+jest.setTimeout(120_000);
+
+let app: IamApp;
+let post: RoleExpectation;
+beforeAll(() => {
+  const assembled = defaultApp();
+  app = readIamApp(assembled.outdir);
+  post = roleExpectations(assembled.model, app).find((e) => e.kind === 'post-traffic hook')!;
+});
+
+/** The app with the statements of one role's policies changed by `change`. */
+function planted(roleArn: string, change: (s: Statement) => Statement | undefined): IamApp {
+  const role = app.roles.get(roleArn)!;
+  const policies = role.policies.map((p) => ({
+    ...p,
+    document: {
+      ...p.document,
+      Statement: p.document.Statement.flatMap((s) => {
+        const changed = change(s);
+        return changed ? [changed] : [];
+      }),
+    },
+  }));
+  return { ...app, roles: new Map([...app.roles, [roleArn, { ...role, policies }]]) };
+}
+
+const invokes = (s: Statement, resource: string) =>
+  [s.Action].flat().includes('lambda:InvokeFunction') && [s.Resource].flat().includes(resource);
+
+async function findingsOf(changed: IamApp): Promise<Finding[]> {
+  const { findings } = await checkApp(defaultApp().model, changed);
+  return findings.filter((f) => f.role === post.role.arn);
+}
+
+const alias = () =>
+  post.calls.find((c) => c.action === 'lambda:InvokeFunction' && c.resource.endsWith(':live'))!
+    .resource;
+
+test('a missing grant: the call is denied, naming the role, the call and the policies', async () => {
+  const findings = await findingsOf(
+    planted(post.role.arn, (s) => (invokes(s, alias()) ? undefined : s)),
+  );
+  expect(findings).toEqual([
+    expect.objectContaining({
+      problem: 'denied',
+      label: post.label,
+      message: expect.stringMatching(
+        new RegExp(
+          `^lambda:InvokeFunction on ${alias()} \\(runtime/synthetic/lambda-invoker.ts\\) is denied: no statement of .+ allows it$`,
+        ),
+      ),
+    }),
+  ]);
+});
+
+test("a grant on another service's alias: its own call is denied and the probe is allowed", async () => {
+  const other = post.probes.find((p) => p.why === "another service's alias")!.resource;
+  const findings = await findingsOf(
+    planted(post.role.arn, (s) => (invokes(s, alias()) ? { ...s, Resource: [other] } : s)),
+  );
+  expect(findings.map((f) => f.problem).sort()).toEqual(['allowed', 'denied']);
+  expect(findings.find((f) => f.problem === 'allowed')!.message).toMatch(
+    new RegExp(
+      `^lambda:InvokeFunction on ${other} \\(another service's alias\\) must be denied, but is allowed by .+ statement`,
+    ),
+  );
+});
+
+test('a wildcard alias: every version of the function becomes callable, and the check says so', async () => {
+  const wildcard = alias().replace(/:live$/, ':*');
+  const findings = await findingsOf(
+    planted(post.role.arn, (s) => (invokes(s, alias()) ? { ...s, Resource: [wildcard] } : s)),
+  );
+  expect(findings).toEqual([
+    expect.objectContaining({
+      problem: 'allowed',
+      message: expect.stringMatching(
+        /another version of its function\) must be denied, but is allowed by/,
+      ),
+    }),
+  ]);
+});
+
+test('a grant no call makes is an extra grant, named with its statement', async () => {
+  const findings = await findingsOf(
+    planted(post.role.arn, (s) =>
+      invokes(s, alias()) ? { ...s, Action: ['lambda:InvokeFunction', 'lambda:UpdateAlias'] } : s,
+    ),
+  );
+  expect(findings).toEqual([
+    expect.objectContaining({
+      problem: 'extra',
+      message: expect.stringMatching(
+        /allows lambda:UpdateAlias on .+:live, which no call of this role makes/,
+      ),
+    }),
+  ]);
+});
+
+test('the resolver gives concrete ARNs, and names what it cannot resolve', () => {
+  const stack = new ResolvingStack(
+    { account: '123456789012', region: 'eu-west-1', partition: 'aws', stackName: 's' },
+    {
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'f' } },
+      V: { Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: 'Fn' } } },
+      T: { Type: 'AWS::Some::Thing' },
+    },
+  );
+  expect(stack.value({ Ref: 'V' })).toBe('arn:aws:lambda:eu-west-1:123456789012:function:f:1');
+  expect(stack.value({ 'Fn::Sub': ['${A}:live', { A: { 'Fn::GetAtt': ['Fn', 'Arn'] } }] })).toBe(
+    'arn:aws:lambda:eu-west-1:123456789012:function:f:live',
+  );
+  expect(stack.value({ 'Fn::Select': [1, { 'Fn::Split': [':', 'a:b:c'] }] })).toBe('b');
+  expect(() => stack.value({ 'Fn::GetAtt': ['T', 'Arn'] })).toThrow(UnresolvableError);
+  expect(() => stack.value({ 'Fn::If': ['c', 'a', 'b'] })).toThrow(/Fn::If is not resolved/);
+});
