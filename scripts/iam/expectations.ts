@@ -56,6 +56,8 @@ export type RoleKind = (typeof ROLE_KINDS)[number];
 /** One request to simulate. */
 export interface ExpectedCall {
   readonly action: string;
+  /** What the call acts on, as declared. @default none: a probe */
+  readonly on?: AwsResourceKind;
   /** The concrete resource ARN, or `*` for an action without a resource type. */
   readonly resource: string;
   readonly context?: Readonly<Record<string, string>>;
@@ -88,6 +90,21 @@ export interface RoleExpectation {
   /** Modules of the role's bundle its configuration never runs, with why. */
   readonly skipped: readonly { readonly module: string; readonly reason: string }[];
 }
+
+/**
+ * Why an action some role may call on `"*"` has no narrower resource, for the actions the
+ * Service Authorization Reference does list a resource type for.
+ */
+export const STAR_REASONS: Readonly<Record<string, string>> = {
+  'codedeploy:ListDeployments':
+    'listing every deployment in progress, without an application and group, needs "*"',
+  'cloudwatch:GetMetricData':
+    'metrics are no IAM resource (the one type IAM lists, a CloudWatch dataset, is not what it reads)',
+  'cloudwatch:PutMetricData':
+    "metrics are no IAM resource; the statement's cloudwatch:namespace condition keeps it to the judge's namespace",
+  'cloudwatch:DescribeAlarms':
+    'DescribeAlarms returns a composite alarm (the health alarm is one) only to a caller allowed it on "*"',
+};
 
 /** The project root, whose modules declare the calls. */
 const ROOT = path.join(__dirname, '..', '..');
@@ -220,6 +237,7 @@ function bind(
     }
     return bound.map((resource) => ({
       action: call.action,
+      on: call.on,
       resource,
       ...(call.context && { context: call.context }),
       why: call.module ?? call.command,
