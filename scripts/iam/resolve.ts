@@ -13,7 +13,7 @@
  *   its policies);
  * - a name CloudFormation generates (a role, queue, bucket, key or CodeDeploy application without
  *   a physical name in the template) is stood in for by the resource's logical id (a role's by
- *   `<stack name>-<logical id>`, as IAM names are global to the account): unique and stable,
+ *   `<stack name>-<region>-<logical id>`, as IAM names are global to the account): unique and stable,
  *   which is all a policy check needs, but not the name AWS will choose;
  * - a published Lambda version's number is {@link VERSION_NUMBER} (AWS assigns it on deploy);
  * - `Fn::GetAtt` of a type or attribute not listed in {@link ATTRIBUTES}.
@@ -53,7 +53,8 @@ const REFS: Record<string, Resolver> = {
   'AWS::SQS::Queue': (r, id, s) =>
     `https://sqs.${s.env.region}.amazonaws.com/${s.env.account}/${prop(r, 'QueueName', id, s)}`,
   // IAM names are global to the account: a generated one carries its stack's name, as AWS's do.
-  'AWS::IAM::Role': (r, id, s) => prop(r, 'RoleName', `${s.env.stackName}-${id}`, s),
+  'AWS::IAM::Role': (r, id, s) =>
+    prop(r, 'RoleName', `${s.env.stackName}-${s.env.region}-${id}`, s),
   'AWS::S3::Bucket': (r, id, s) => prop(r, 'BucketName', id.toLowerCase(), s),
   'AWS::KMS::Key': (_r, id) => id,
   'AWS::CodeBuild::Project': (r, id, s) => prop(r, 'Name', id, s),
