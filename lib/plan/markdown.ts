@@ -1,5 +1,6 @@
 import { LIVE_ALIAS } from '../resource-names';
 import { describeCodeDeployConfig } from './codedeploy';
+import { exceptionsSection } from './exceptions';
 import { groupServices } from './groups';
 import { renderMermaid } from './mermaid';
 import { OPS } from './ops';
@@ -134,6 +135,7 @@ function wavesSection(plan: Plan): string[] {
         ]),
       ),
     ),
+    ...exceptionsSection(plan.stages),
   ];
 }
 

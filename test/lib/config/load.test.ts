@@ -68,7 +68,7 @@ describe('loadApp() tells which file each stage entry comes from', () => {
       'stages/index.ts': `export const stages = [${JSON.stringify({ ...entry('inline'), memoryMb: 1 })}];\n`,
     });
     expect(messageOf(() => loadApp(root))).toBe(
-      'Stage entry "inline" (stages/index.ts): unknown field "memoryMb". Fix: remove it; the known fields are name, environment, waves, strategy, requiresApproval, allAtOnceReason, smokeTests, bakeMinutes, blockWhileAlarming, deploymentWindow, services',
+      'Stage entry "inline" (stages/index.ts): unknown field "memoryMb". Fix: remove it; the known fields are name, environment, waves, strategy, requiresApproval, allAtOnceReason, untestedReason, smokeTests, bakeMinutes, blockWhileAlarming, deploymentWindow, services',
     );
   });
 
