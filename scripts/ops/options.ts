@@ -76,8 +76,8 @@ Options:
 Exit codes: 0 done or all checks passed; 1 a check failed, a release or deployment failed, a
 stop came after the deployment ended, or the confirmation was declined; 2 could not act
 (usage, unknown stage, service, wave or region, an unknown AWS profile, no credentials, no
-network, an account out of reach, a missing stack, nothing in progress or waiting), usage and
-configuration mistakes before any credentials are looked up. report exits 0 once it has printed,
+network, an account out of reach, a missing stack, nothing in progress or waiting); mistakes of
+usage and configuration are found before credentials are looked up. report exits 0 once it has printed,
 1 on bad input (an unknown option, stage or service, a malformed --since, no history in the
 window) and 2 when it cannot reach AWS.`;
 
