@@ -159,12 +159,13 @@ describe('an entry of `stages` that is not a stage entry is named by its positio
   });
 });
 
-describe('a config file that cannot be loaded: what it imports or throws, and where', () => {
-  const base = {
-    'stages/dev.ts': stageFile('dev', entry('dev')),
-    'stages/index.ts': "import { dev } from './dev';\nexport const stages = [dev];\n",
-  };
+/** One stage, `dev`, deploying alpha. */
+const base = {
+  'stages/dev.ts': stageFile('dev', entry('dev')),
+  'stages/index.ts': "import { dev } from './dev';\nexport const stages = [dev];\n",
+};
 
+describe('a config file that cannot be loaded: what it imports or throws, and where', () => {
   it('a package that is not installed: a dev dependency, since configuration runs at synth', () => {
     const root = made({
       ...base,
@@ -198,11 +199,6 @@ describe('a config file that cannot be loaded: what it imports or throws, and wh
 });
 
 describe('a service folder without the files of a service', () => {
-  const base = {
-    'stages/dev.ts': stageFile('dev', entry('dev')),
-    'stages/index.ts': "import { dev } from './dev';\nexport const stages = [dev];\n",
-  };
-
   it('an empty folder: what is missing, and both ways out', () => {
     const root = made(base);
     fs.mkdirSync(path.join(root, 'services', 'payments'));
