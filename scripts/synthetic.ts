@@ -12,6 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { packageName } from '../lib/config/handler-check';
 import { describeEnvironmentError } from '../runtime/synthetic/environment-error';
 import { inProcessInvoker, type InProcessHandler } from '../runtime/synthetic/in-process-invoker';
 import { lambdaInvoker } from '../runtime/synthetic/lambda-invoker';
@@ -335,10 +336,7 @@ async function importModule<T>(file: string, name: string): Promise<T> {
     const first = (error as Error).message.split('\n')[0];
     const missing = /^Cannot find module '([^./'][^']*)'/.exec(first)?.[1];
     if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && missing !== undefined) {
-      const pkg = missing
-        .split('/')
-        .slice(0, missing.startsWith('@') ? 2 : 1)
-        .join('/');
+      const pkg = packageName(missing);
       // A handler's packages ship in its bundle (the AWS SDK aside, which Lambda provides); the
       // checks' run at synth and in tests only.
       const install =

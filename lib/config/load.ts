@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from './config-error';
 import { closest } from './describe-issue';
+import { packageName } from './handler-check';
 import type { AppModel } from './model';
 import { serviceName } from './schema';
 import {
@@ -256,11 +257,7 @@ function loadProblem(error: unknown, rootDir: string, full: string): string {
     if (/^[./]/.test(missing)) {
       return `it imports '${missing}'${where}, which does not exist. Fix: correct the import, or create the file`;
     }
-    const name = missing
-      .split('/')
-      .slice(0, missing.startsWith('@') ? 2 : 1)
-      .join('/');
-    return `it imports "${missing}"${where}, which is not installed. Fix: npm install --save-dev ${name} (configuration files run at synth only: a dev dependency)`;
+    return `it imports "${missing}"${where}, which is not installed. Fix: npm install --save-dev ${packageName(missing)} (configuration files run at synth only: a dev dependency)`;
   }
   if (e?.name === 'TSError' || e?.name === 'SyntaxError') {
     return `${firstProblem(error, rootDir)}. Fix: correct the file (npx tsc --noEmit shows every error)`;
