@@ -14,8 +14,10 @@ import { copyProject, run, type RunResult } from '../helpers/project-copy';
  * stage or an example's environments gone) must leave it with the next synth, and the template
  * linter must read the templates of the current assembly only.
  */
-jest.setTimeout(600_000);
+jest.setTimeout(1_800_000);
 
+/** Each command's time limit: on two busy cores a synth beside other tests' takes minutes. */
+const SLOW = 450_000;
 /** A service that exists only for the first synth. */
 const GONE = 'gone-svc';
 
@@ -61,7 +63,7 @@ beforeAll(async () => {
     );
     fs.writeFileSync(path.join(copy, file), text);
   }
-  first = await run(copy, 'npx', ['cdk', 'synth', '-q']);
+  first = await run(copy, 'npx', ['cdk', 'synth', '-q'], SLOW);
   if (first.status !== 0) return;
   firstFiles = files();
 
@@ -75,13 +77,13 @@ beforeAll(async () => {
   });
   fs.writeFileSync(path.join(out(), 'smoke', 'retired-wave1.json'), '{}\n');
 
-  second = await run(copy, 'npx', ['cdk', 'synth', '-q']);
-  lint = await run(copy, 'npm', ['run', 'lint:templates']);
+  second = await run(copy, 'npx', ['cdk', 'synth', '-q'], SLOW);
+  lint = await run(copy, 'npm', ['run', 'lint:templates'], SLOW);
   // A stale template that would fail the lint, planted after the synth: the linter ignores it.
   const stale = path.join(out(), 'assembly-planted', 'Stale.template.json');
   fs.mkdirSync(path.dirname(stale), { recursive: true });
   fs.writeFileSync(stale, JSON.stringify({ Resources: { Bad: { Type: 'AWS::No::Such' } } }));
-  lintWithStale = await run(copy, 'npm', ['run', 'lint:templates']);
+  lintWithStale = await run(copy, 'npm', ['run', 'lint:templates'], SLOW);
 });
 
 afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
