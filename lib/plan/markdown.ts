@@ -1,5 +1,6 @@
 import { LIVE_ALIAS } from '../resource-names';
 import { describeCodeDeployConfig } from './codedeploy';
+import { exceptionsSection } from './exceptions';
 import { groupServices } from './groups';
 import { sizingText } from './release';
 import { renderMermaid } from './mermaid';
@@ -139,6 +140,7 @@ function wavesSection(plan: Plan): string[] {
         ]),
       ),
     ),
+    ...exceptionsSection(plan.stages),
   ];
 }
 

@@ -10,6 +10,7 @@ import {
   type StageModel,
   type WaveModel,
 } from '../config/model';
+import { releaseExceptions, type ReleaseException } from '../config/release-exceptions';
 import { strategyLabel, strategyMinutes, type DeploymentStrategy } from '../config/strategy';
 import { buildCommands } from '../pipeline/build-commands';
 import {
@@ -111,6 +112,8 @@ export interface PlannedStage {
   readonly shiftMinutes: number;
   /** How to operate a release of the stage. */
   readonly ops: StageOps;
+  /** Exceptions its entry declares to the release rules, with their reasons. */
+  readonly exceptions: readonly ReleaseException[];
 }
 
 /** A rule of a stage condition that watches the stage's health alarm in one environment. */
@@ -236,6 +239,7 @@ function planStage(stage: StageModel): PlannedStage {
       services: stage.services,
       hasEntryCondition: waves.some((w) => w.entry !== undefined),
     }),
+    exceptions: releaseExceptions(stage),
   };
 }
 

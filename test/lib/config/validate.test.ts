@@ -6,6 +6,7 @@ import { validateApp, type AppInput, type LoadedService } from '../../../lib/con
 import {
   addService,
   changed,
+  type ChangeableInput,
   config,
   environments,
   setChecks,
@@ -43,7 +44,7 @@ const OBJECT_KEY =
 const CRON_FIX =
   'Fix: write six fields and an optional year, e.g. "* 0-59 9-16 ? * MON-FRI" (every minute from 9:00 to 16:59, Monday to Friday)';
 
-const cases: ReadonlyArray<readonly [string, (i: AppInput) => void, string]> = [
+const cases: ReadonlyArray<readonly [string, (i: ChangeableInput) => void, string]> = [
   // Stage entries: services
   [
     'an unknown service in a stage',
@@ -68,7 +69,35 @@ const cases: ReadonlyArray<readonly [string, (i: AppInput) => void, string]> = [
   [
     'a service in an approval-gated stage that no earlier stage deploys',
     (i) => (stage(i, 'test').services = ['alpha']),
-    `${live}: services[1] is "beta-two", which no earlier stage deploys, so it would reach "live" untested. Fix: add "beta-two" to an earlier stage (e.g. "test") too`,
+    `${live}: services[1] is "beta-two", which no earlier stage deploys, so it would reach "live" untested. Fix: add "beta-two" to an earlier stage (e.g. "test") too, or set untestedReason on "live" to say why it may go untested`,
+  ],
+  [
+    'a stage that requires approval listed first, before the stage that deploys its services',
+    (i) => i.stages.reverse(),
+    `${live}: services[0] is "alpha", but "live" requires approval and comes first in stages/index.ts: no earlier stage deploys "alpha", so it would reach "live" untested. Fix: list "test" before "live" in stages/index.ts (it deploys "alpha"), or set untestedReason on "live" to say why it may go untested`,
+  ],
+  [
+    'a stage that requires approval and no stage to test its services',
+    (i) => i.stages.splice(0, 1),
+    `${live}: services[0] is "alpha", but "live" requires approval and comes first in stages/index.ts: no earlier stage deploys "alpha", so it would reach "live" untested. Fix: put a stage that deploys "alpha" before "live" in stages/index.ts, or set untestedReason on "live" to say why it may go untested`,
+  ],
+  [
+    'a reason to deploy untested where every service was deployed before',
+    (i) => (stage(i, 'live').untestedReason = 'the partner API answers in live only'),
+    `${live}: untestedReason is set, but every service of "live" is deployed by an earlier stage first, so there is nothing for it to excuse. Fix: remove untestedReason`,
+  ],
+  [
+    'a reason to deploy untested in a stage without approval',
+    (i) => (stage(i, 'test').untestedReason = 'the partner API answers in live only'),
+    `${test}: untestedReason is set, but "test" does not require approval: the rule it excuses (a stage that requires approval deploys only services an earlier stage deployed) does not apply. Fix: remove untestedReason`,
+  ],
+  [
+    'a reason to deploy untested too short to explain anything',
+    (i) => {
+      i.stages.reverse();
+      stage(i, 'live').untestedReason = 'trust me';
+    },
+    `${live}: untestedReason is "trust me": is too short to explain anything. Fix: give a reason of at least 20 characters that a reviewer can check`,
   ],
   [
     'a shared stack named like a service',
@@ -625,6 +654,50 @@ describe('validateApp() refuses bad configuration with one message: entry, value
     expect(actual).toBe(message);
     expect(actual).not.toContain('\n');
     expect(actual).toContain('. Fix: ');
+  });
+});
+
+describe('exceptions to the approval rules, and their reasons, are in the model', () => {
+  const reason = 'the partner API answers in live only, not in test';
+  it('a stage that requires approval may come first, with untestedReason: the services it deploys untested', () => {
+    const model = validateApp(
+      changed((i) => {
+        i.stages.reverse();
+        stage(i, 'live').untestedReason = reason;
+      }),
+    );
+    expect(model.stages.map((s) => [s.name, s.untested])).toEqual([
+      ['live', { services: ['alpha', 'beta-two'], reason }],
+      ['test', undefined],
+    ]);
+  });
+
+  it('only the services no earlier stage deploys count as untested', () => {
+    const model = validateApp(
+      changed((i) => {
+        stage(i, 'test').services = ['alpha'];
+        stage(i, 'live').untestedReason = reason;
+      }),
+    );
+    expect(model.stages[1].untested).toEqual({ services: ['beta-two'], reason });
+  });
+
+  it("allAtOnceReason reaches each service it covers: the entry's, else the stage's", () => {
+    const model = validateApp(
+      changed((i) => {
+        const entry = stage(i, 'live');
+        entry.strategy = Strategy.allAtOnce();
+        entry.allAtOnceReason = 'every service here is a read-only lookup';
+        entry.services = [
+          'alpha',
+          { name: 'beta-two', allAtOnceReason: 'beta-two keeps no state at all, ever' },
+        ];
+      }),
+    );
+    expect(model.stages.map((st) => st.services.map((x) => x.allAtOnceReason))).toEqual([
+      [undefined, undefined],
+      ['every service here is a read-only lookup', 'beta-two keeps no state at all, ever'],
+    ]);
   });
 });
 
