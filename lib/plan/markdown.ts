@@ -121,7 +121,7 @@ function wavesSection(plan: Plan): string[] {
         'Approval before',
         'Entry condition',
         'Smoke tests after',
-        'Bake after the smoke tests',
+        'Bake beside the smoke tests',
       ],
       plan.stages.flatMap((stage) =>
         stage.waves.map((wave) => [

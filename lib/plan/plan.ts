@@ -154,7 +154,7 @@ export interface PlannedWave {
     readonly checks: number;
   };
   /**
-   * The bake: an action after the smoke tests that watches each environment's health alarm for
+   * The bake: an action beside the smoke tests (once the wave is at 100%) that watches each environment's health alarm for
    * `minutes` and fails the stage if one fires; the stage's on-failure result, ROLLBACK, rolls
    * the wave back. Undefined: no bake.
    */
