@@ -77,8 +77,12 @@ export interface ValidateOptions {
   readonly enforceLimits?: boolean;
 }
 
-/** Largest JSON size of a service's synthetic checks: they travel in the hooks' environment. */
-export const MAX_CHECKS_BYTES = 3000;
+/**
+ * Largest JSON size of one synthetic check's event: each is the payload of one synchronous
+ * Lambda invocation, which Lambda limits to 6 MB. (The checks ship as a file in the hook's
+ * bundle, so their number and total size have no limit of their own.)
+ */
+export const MAX_CHECK_EVENT_BYTES = 6 * 1024 * 1024;
 
 /**
  * Validates the whole configuration before any construct is built and resolves it into the
@@ -94,6 +98,7 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
   ];
   const services = parseServices(input.services);
 
+  const monitoringStages = stageEnvironmentPairs(input.stages);
   const stageFiles = new Map<string, string>();
   const deployedBefore = new Set<string>();
   const stages: StageModel[] = [];
@@ -114,6 +119,7 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
       configFile,
       environments,
       pipelineRegions,
+      monitoringStages,
     };
     const waves = resolveWaves(context);
     if (entry.requiresApproval && isAllAtOnce(entry.strategy) && !entry.allAtOnceReason) {
@@ -194,10 +200,32 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
   };
 }
 
+/**
+ * The stage-environment pairs the stage entries list: the Stages of the Monitoring wave, which
+ * decide how CDK Pipelines names its actions. Read before the entries are parsed, leniently: an
+ * entry that does not parse is refused on its own.
+ */
+function stageEnvironmentPairs(stages: readonly Loaded[]): number {
+  let pairs = 0;
+  for (const { value } of stages) {
+    const entry = value as { environment?: unknown; waves?: unknown } | undefined;
+    if (Array.isArray(entry?.waves)) {
+      for (const wave of entry.waves as { environments?: unknown }[]) {
+        if (Array.isArray(wave?.environments)) pairs += wave.environments.length;
+      }
+    } else if (entry?.environment !== undefined) {
+      pairs += 1;
+    }
+  }
+  return pairs;
+}
+
 /** What the checks of one stage entry need to know. */
 interface StageContext {
   readonly where: string;
   readonly entry: StageEntry;
+  /** Stage-environment pairs in the whole app (the Monitoring wave's Stages). */
+  readonly monitoringStages: number;
   readonly config: PipelineConfig;
   readonly configFile: string;
   readonly environments: ReadonlyMap<string, EnvironmentModel>;
@@ -422,7 +450,7 @@ function checkDerivedNames(
   indexOf: ReadonlyMap<string, number>,
 ): void {
   const { where, config, configFile } = context;
-  const names = derivedNames(stage, config.pipelineName, configFile);
+  const names = derivedNames(stage, config.pipelineName, configFile, context.monitoringStages);
   const subject = (owner: NameOwner): string => {
     if (owner.kind === 'stage') return `name is "${stage.name}"`;
     const entryIndex =
@@ -598,12 +626,14 @@ function parseServices(loadedServices: readonly LoadedService[]): Map<string, Pa
         `Synthetic checks (${loaded.checks.file}): the check name "${dupCheck}" is used twice. Fix: give every check a unique name`,
       );
     }
-    const size = Buffer.byteLength(JSON.stringify(checks));
-    if (size > MAX_CHECKS_BYTES) {
-      fail(
-        `Synthetic checks (${loaded.checks.file}): the checks take ${size} bytes as JSON, more than the ${MAX_CHECKS_BYTES} bytes that fit in the traffic hooks' environment. Fix: use fewer or smaller events`,
-      );
-    }
+    checks.forEach((check, i) => {
+      const size = Buffer.byteLength(JSON.stringify(check.event));
+      if (size > MAX_CHECK_EVENT_BYTES) {
+        fail(
+          `Synthetic checks (${loaded.checks.file}): checks[${i}] ("${check.name}") has an event of ${size} bytes as JSON, more than the ${MAX_CHECK_EVENT_BYTES} bytes (6 MB) Lambda takes as the payload of a synchronous invocation. Fix: make the event smaller`,
+        );
+      }
+    });
     services.set(def.name, {
       def,
       dir: loaded.dir,

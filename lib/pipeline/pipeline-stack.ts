@@ -20,7 +20,9 @@ import {
   bakeStepName,
   healthGateName,
   MONITORING_WAVE,
+  monitoringStageId,
   pipelineStageName,
+  pipelineTopicName,
 } from '../resource-names';
 import { AccessLogBucket } from './access-log-bucket';
 import { ApplicationStage } from './application-stage';
@@ -118,7 +120,7 @@ export class PipelineStack extends Stack {
       stageEnvironments(stage).map((environment) => {
         const monitoringStage = new MonitoringStage(
           this,
-          `${applicationStageId(stage, environment)}-monitoring`,
+          monitoringStageId(stage, environment),
           {
             stage,
             environment,
@@ -277,7 +279,7 @@ export class PipelineStack extends Stack {
   /** A topic told when an execution fails and when a manual approval waits. */
   private createNotifications(model: AppModel): NotificationTopic {
     const notifications = new NotificationTopic(this, 'Notifications', {
-      topicName: `${model.pipelineName}-pipeline-notifications`,
+      topicName: pipelineTopicName(model.pipelineName),
       displayName: `Pipeline ${model.pipelineName}`,
       emails: model.notificationEmails,
     });
