@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import * as path from 'path';
+import { pruneAssembly } from '../lib/assembly-files';
 import { buildApp } from '../lib/build-app';
 import { readFindings, type Finding } from '../lib/compliance/gate';
 import { ConfigError } from '../lib/config/config-error';
@@ -20,6 +21,9 @@ try {
     findings = readFindings(app.outdir);
     if (findings.length === 0) throw error;
   }
+  // The assembly was written either way: drop what earlier synths left that it does not list
+  // (stages, services and examples no longer configured), so cdk.out is this synth alone.
+  pruneAssembly(app.outdir);
   console.error(synthSummary(model, deployChecks?.measured ?? [], findings).join('\n'));
   if (findings.length > 0) process.exitCode = 1;
 } catch (error) {

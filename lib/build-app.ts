@@ -5,6 +5,7 @@ import type { AppModel } from './config/model';
 import { FunctionBundles, type FunctionCode } from './service/function-bundles';
 import { PipelineStack } from './pipeline/pipeline-stack';
 import { writeSmokeTargets } from './pipeline/smoke-targets';
+import { pipelineStackName } from './resource-names';
 import { toolVersions, type ToolVersions } from './tool-versions';
 
 export interface BuiltApp {
@@ -39,7 +40,7 @@ export function buildApp(model: AppModel, options: BuildAppOptions = {}): BuiltA
   acknowledgeReviewedWildcards(app);
   const code = options.code ?? FunctionBundles.build(model, app.outdir);
   writeSmokeTargets(model, app.outdir);
-  const pipelineStack = new PipelineStack(app, `${model.pipelineName}-pipeline`, {
+  const pipelineStack = new PipelineStack(app, pipelineStackName(model.pipelineName), {
     model,
     tools: options.tools ?? toolVersions(),
     code,

@@ -141,6 +141,16 @@ export function overviewDashboardName(prefix: string): string {
   return `${prefix}-Overview`;
 }
 
+/** `<pipelineName>-pipeline`: the stack of the pipeline, in the tools account. */
+export function pipelineStackName(pipelineName: string): string {
+  return `${pipelineName}-pipeline`;
+}
+
+/** `<pipelineName>-pipeline-notifications`: the SNS topic of the pipeline's own events. */
+export function pipelineTopicName(pipelineName: string): string {
+  return `${pipelineName}-pipeline-notifications`;
+}
+
 /** `<prefix>-notifications`: the SNS topic of a stage. */
 export function stageTopicName(prefix: string): string {
   return `${prefix}-notifications`;
@@ -178,6 +188,34 @@ export function applicationStageId(
 ): string {
   const single = stage.waves.length === 1 && stage.waves[0].environments.length === 1;
   return single ? stage.name : `${stage.name}-${environment.name}`;
+}
+
+/**
+ * Construct id of the `cdk.Stage` deploying a stage's monitoring stack to one environment, in
+ * the Monitoring wave: `<application stage id>-monitoring`.
+ */
+export function monitoringStageId(
+  stage: { readonly name: string; readonly waves: readonly { environments: readonly unknown[] }[] },
+  environment: { readonly name: string },
+): string {
+  return `${applicationStageId(stage, environment)}-monitoring`;
+}
+
+/**
+ * The CodePipeline action deploying a monitoring stack. The Monitoring wave deploys every
+ * stage's monitoring stack in every environment in parallel (`monitoringStages` of them): with
+ * more than one, CDK Pipelines prefixes each action with its Stage's id,
+ * `<stage id>-monitoring.<stack>.Deploy`; with one, `<stack>.Deploy`.
+ */
+export function monitoringDeployActionName(
+  stage: { readonly name: string; readonly waves: readonly { environments: readonly unknown[] }[] },
+  environment: { readonly name: string },
+  stackName: string,
+  monitoringStages: number,
+): string {
+  const id = monitoringStageId(stage, environment);
+  const stack = stackName.startsWith(`${id}-`) ? stackName.slice(id.length + 1) : stackName;
+  return monitoringStages === 1 ? `${stack}.Deploy` : `${id}.${stack}.Deploy`;
 }
 
 /** `SmokeTest-<stage>` for a stage of one wave, `SmokeTest-<stage>-wave<N>` otherwise. */
@@ -234,6 +272,19 @@ export function deployActionName(
   const stack = stackName.startsWith(`${id}-`) ? stackName.slice(id.length + 1) : stackName;
   const wave = stage.waves.find((w) => w.environments.some((e) => e.name === environment.name));
   return (wave?.environments.length ?? 1) === 1 ? `${stack}.Deploy` : `${id}.${stack}.Deploy`;
+}
+
+/**
+ * `<prefix>` in lower case: the VPC Lattice service network a stage creates in an environment
+ * that names none (Lattice names are lower-case, at most 63 characters).
+ */
+export function serviceNetworkName(prefix: string): string {
+  return prefix.toLowerCase();
+}
+
+/** `/aws/vpclattice/<Lattice service>`: the access logs of a front door. */
+export function latticeLogGroupName(prefix: string, service: string): string {
+  return `/aws/vpclattice/${latticeServiceName(prefix, service).toLowerCase()}`;
 }
 
 /**

@@ -1,15 +1,15 @@
 /**
- * `npm run bench [-- --full] [--write] [--sizes 1,10]` (`--help` for the details)
+ * `npm run bench [-- --full [--write]] [--sizes 1,10]` (`--help` for the details)
  *
  * Builds throw-away copies of the project with N services in a temporary folder and
  * synthesizes them: the app as it is against a naive baseline, timed with `npx cdk synth`
  * (README's command) in the same run, then the canary windows and the AWS limits each size is
- * nearest to. Prints the report; `--write` also rewrites docs/benchmarks.md. Exits non-zero when
+ * nearest to. Prints the report; `--full --write` also rewrites docs/benchmarks.md. Exits non-zero when
  * a synth failed or a value is over an AWS limit. The parts live in scripts/bench/.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs, UsageError, USAGE, type BenchArgs } from './bench/args';
+import { BENCHMARKS_PAGE, parseArgs, UsageError, USAGE, type BenchArgs } from './bench/args';
 import { readAssembly } from './bench/assembly';
 import { buildFixture } from './bench/fixture';
 import { formatJudgement, runJudgementBench } from './bench/judgement';
@@ -19,6 +19,7 @@ import {
   anyOverLimit,
   benchmarksPage,
   formatReport,
+  refusalToWrite,
   scenarioLabel,
   type JobResult,
 } from './bench/report';
@@ -114,10 +115,14 @@ async function bench(args: BenchArgs): Promise<number> {
   const elapsed = Math.round((Date.now() - started) / 1000);
   console.log(`\n${report}\n\nWall time of this run: ${Math.floor(elapsed / 60)}m${elapsed % 60}s`);
   if (args.write) {
-    const command = `npm run bench${args.full ? ' -- --full' : ''}`;
-    const file = path.join(ROOT, 'docs', 'benchmarks.md');
-    fs.writeFileSync(file, benchmarksPage(report, command));
-    console.log(`written to ${path.relative(process.cwd(), file) || file}`);
+    const refusal = refusalToWrite(results);
+    if (refusal) {
+      console.error(refusal);
+    } else {
+      const file = path.join(ROOT, BENCHMARKS_PAGE);
+      fs.writeFileSync(file, benchmarksPage(report, 'npm run bench -- --full'));
+      console.log(`written to ${path.relative(process.cwd(), file) || file}`);
+    }
   }
   const failed = results.some((r) => !r.ok) || judgement.some((r) => !r.holds);
   return failed || anyOverLimit(results) ? 1 : 0;

@@ -1,8 +1,9 @@
 /**
  * `npm run lint:templates [-- <cdk.out>]`: runs AWS's CloudFormation linter, cfn-lint (the
  * version package.json pins), on every template of a synthesized cloud assembly, the pipeline
- * stack and every stack of every stage. Exits 1 on any error cfn-lint reports (warnings are
- * printed), 2 when cfn-lint is missing or another version.
+ * stack and every stack of every stage: exactly those its manifest and the nested assemblies'
+ * manifests list, not whatever else an earlier synth left in the folder. Exits 1 on any error
+ * cfn-lint reports (warnings are printed), 2 when cfn-lint is missing or another version.
  */
 import * as fs from 'fs';
 import * as path from 'path';

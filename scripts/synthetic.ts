@@ -12,6 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { packageName } from '../lib/config/handler-check';
 import { describeEnvironmentError } from '../runtime/synthetic/environment-error';
 import { inProcessInvoker, type InProcessHandler } from '../runtime/synthetic/in-process-invoker';
 import { lambdaInvoker } from '../runtime/synthetic/lambda-invoker';
@@ -332,7 +333,19 @@ async function importModule<T>(file: string, name: string): Promise<T> {
   try {
     return (await import(file)) as T;
   } catch (error) {
-    throw new UsageError(`${name} cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
+    const first = (error as Error).message.split('\n')[0];
+    const missing = /^Cannot find module '([^./'][^']*)'/.exec(first)?.[1];
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && missing !== undefined) {
+      const pkg = packageName(missing);
+      // A handler's packages ship in its bundle (the AWS SDK aside, which Lambda provides); the
+      // checks' run at synth and in tests only.
+      const install =
+        name.endsWith('handler.ts') && !pkg.startsWith('@aws-sdk/') ? pkg : `--save-dev ${pkg}`;
+      throw new UsageError(
+        `${name} cannot be loaded: it imports "${missing}", which is not installed. Fix: npm install ${install}`,
+      );
+    }
+    throw new UsageError(`${name} cannot be loaded: ${first}`);
   }
 }
 

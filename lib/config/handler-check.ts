@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { isBuiltin } from 'module';
 import * as path from 'path';
 import { buildSync, type BuildFailure, type Message, type Metafile } from 'esbuild';
 import { closest } from './describe-issue';
@@ -6,7 +7,9 @@ import { closest } from './describe-issue';
 /**
  * Checks a service's handler file without running it: esbuild bundles it in memory (the
  * project's own files only; packages stay external) and its metafile lists what the entry point
- * exports. A syntax error comes back as `<file>:<line>:<column>: <message>`.
+ * exports and which packages its files import. A syntax error comes back as
+ * `<file>:<line>:<column>: <message>`; a package that is not installed is named with the file
+ * that imports it and the `npm install` that fixes it.
  */
 
 /** The handler's file as the messages show it, and its source when it is not on disk yet. */
@@ -21,9 +24,9 @@ export interface HandlerFile {
 
 /** What is wrong with the handler, as `<problem>. Fix: <fix>`, or undefined when nothing is. */
 export function handlerProblem(file: HandlerFile): string | undefined {
-  let result: { exports: readonly string[] } | { error: Message };
+  let result: Checked | { error: Message };
   try {
-    result = { exports: exportsOf(file) };
+    result = checked(file);
   } catch (error) {
     const first = (error as Partial<BuildFailure>).errors?.[0];
     if (!first) throw error;
@@ -32,6 +35,8 @@ export function handlerProblem(file: HandlerFile): string | undefined {
   if ('error' in result) {
     return `${file.shown} does not compile: ${located(result.error, file)}. Fix: correct it there (npx tsc --noEmit shows every error)`;
   }
+  const missing = result.packages.find((p) => !installed(p));
+  if (missing) return notInstalled(missing, file);
   if (result.exports.includes('handler')) return undefined;
   const found = result.exports.length
     ? `it exports ${result.exports.map((e) => `\`${e}\``).join(', ')}`
@@ -40,13 +45,29 @@ export function handlerProblem(file: HandlerFile): string | undefined {
   return `${file.shown} does not export \`handler\` (${found}). Fix: ${guess ? `rename \`${guess}\` to \`handler\`, or ` : ''}export the function Lambda calls as \`export const handler = async (event) => { ... }\``;
 }
 
-/** Results by entry, valid while none of the files the bundle read has changed. */
-const cache = new Map<string, { inputs: ReadonlyArray<[string, number]>; exports: string[] }>();
+/** A package a file of the handler imports: `@aws-sdk/client-s3`, `left-pad`. */
+interface PackageImport {
+  /** The package's name, without a path inside it. */
+  readonly name: string;
+  /** Absolute path of the file that imports it. */
+  readonly importer: string;
+  /** The import as written, e.g. `left-pad/lib/pad`. */
+  readonly specifier: string;
+}
 
-function exportsOf(file: HandlerFile): string[] {
+/** What the bundle says about a handler: its exports and the packages its files import. */
+interface Checked {
+  readonly exports: readonly string[];
+  readonly packages: readonly PackageImport[];
+}
+
+/** Results by entry, valid while none of the files the bundle read has changed. */
+const cache = new Map<string, Checked & { inputs: ReadonlyArray<[string, number]> }>();
+
+function checked(file: HandlerFile): Checked {
   const key = file.source === undefined ? file.entry : `${file.entry}\0${file.source}`;
   const hit = cache.get(key);
-  if (hit && hit.inputs.every(([f, mtime]) => mtimeOf(f) === mtime)) return hit.exports;
+  if (hit && hit.inputs.every(([f, mtime]) => mtimeOf(f) === mtime)) return hit;
   // A handler not written yet (the scaffold's) resolves from the nearest folder that exists.
   let dir = path.dirname(file.entry);
   while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
@@ -74,8 +95,75 @@ function exportsOf(file: HandlerFile): string[] {
   const inputs = Object.keys(result.metafile.inputs)
     .filter((f) => f !== '<stdin>')
     .map((f): [string, number] => [path.resolve(dir, f), mtimeOf(path.resolve(dir, f))]);
-  cache.set(key, { inputs, exports });
-  return exports;
+  const packages = packageImports(result.metafile, dir, file.entry);
+  cache.set(key, { inputs, exports, packages });
+  return { exports, packages };
+}
+
+/** The packages the handler's files import (Node.js's own modules left out), in file order. */
+function packageImports(metafile: Metafile, dir: string, entry: string): PackageImport[] {
+  return Object.entries(metafile.inputs).flatMap(([input, { imports }]) =>
+    imports
+      .filter((i) => i.external && !isBuiltin(i.path) && !/^[./]/.test(i.path))
+      .map((i) => ({
+        name: packageName(i.path),
+        importer: input === '<stdin>' ? entry : path.resolve(dir, input),
+        specifier: i.path,
+      })),
+  );
+}
+
+/** `@scope/name/x` → `@scope/name`, `name/x` → `name`. */
+export function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return parts.slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+}
+
+/** True when a `node_modules/<name>` folder lies beside the importer or above it, as Node.js looks. */
+function installed(p: PackageImport): boolean {
+  for (let dir = path.dirname(p.importer); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'node_modules', p.name, 'package.json'))) return true;
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+/**
+ * `<handler> imports "x" (at <file>:<line>), which is not installed. Fix: npm install x ...`: a
+ * dependency that esbuild bundles, or for the AWS SDK v3, which the Lambda runtime provides and
+ * the bundle leaves out, a dev dependency for the type-check and the tests.
+ */
+function notInstalled(p: PackageImport, file: HandlerFile): string {
+  const where = `${file.shown} imports "${p.specifier}" (${importLocation(p, file)})`;
+  if (p.name.startsWith('@aws-sdk/')) {
+    return `${where}, which is not installed: the Lambda runtime provides the AWS SDK v3, so the bundle leaves @aws-sdk/* out, but the type-check and the tests load it. Fix: npm install --save-dev ${p.name} (a dev dependency; it stays external)`;
+  }
+  return `${where}, which is not installed, so the function cannot be bundled. Fix: npm install ${p.name} (a dependency: esbuild bundles it into the function), or remove the import`;
+}
+
+/** `line 3`, or `services/x/lib/util.ts:3` for another file of the handler: where the import is. */
+function importLocation(p: PackageImport, file: HandlerFile): string {
+  const inEntry = p.importer === file.entry;
+  const text = inEntry && file.source !== undefined ? file.source : read(p.importer);
+  const index = text
+    .split('\n')
+    .findIndex((l) => l.includes(`'${p.specifier}'`) || l.includes(`"${p.specifier}"`));
+  const line = index < 0 ? '' : String(index + 1);
+  if (inEntry) return line ? `line ${line}` : 'itself';
+  const shown = path.posix.normalize(
+    path.posix.join(
+      path.posix.dirname(file.shown),
+      toPosix(path.relative(path.dirname(file.entry), p.importer)),
+    ),
+  );
+  return `in ${shown}${line ? `:${line}` : ''}`;
+}
+
+function read(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function entryExports(metafile: Metafile): string[] {

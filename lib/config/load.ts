@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from './config-error';
+import { closest } from './describe-issue';
+import { packageName } from './handler-check';
 import type { AppModel } from './model';
+import { serviceName } from './schema';
 import {
   validateApp,
   type AppInput,
@@ -28,42 +31,160 @@ export function loadApp(rootDir: string, options: LoadOptions = {}): AppModel {
   return validateApp(readAppInput(rootDir, options), options);
 }
 
-export function readAppInput(rootDir: string, options: LoadOptions = {}): AppInput {
+export function readAppInput(
+  rootDir: string,
+  options: LoadOptions = {},
+  except?: string,
+): AppInput {
   const configRoot = path.resolve(rootDir, options.configRoot ?? '.');
   const config = requireExport(rootDir, path.join(configRoot, 'pipeline.config.ts'), 'config');
   const stagesDir = path.join(configRoot, 'stages');
   // Each stage file first, so that one that does not load is named, not the index importing it.
   const files = stageFiles(rootDir, stagesDir);
-  const index = requireExport(rootDir, path.join(stagesDir, 'index.ts'), 'stages');
+  const indexFile = path.join(stagesDir, 'index.ts');
+  const index = requireExport(rootDir, indexFile, 'stages');
   if (!Array.isArray(index.value)) {
     throw new ConfigError(
       `Stage entries (${index.file}): \`stages\` is not an array. Fix: export const stages = [dev, prod]`,
     );
   }
-  const stages: Loaded[] = (index.value as unknown[]).flat(Infinity).map((value) => ({
-    file: (value !== null && typeof value === 'object' && files.get(value)) || index.file,
-    value,
-  }));
-  return { config, stages, services: readServices(rootDir), stagesFile: index.file };
+  const stages: Loaded[] = positions(index.value, 'stages').map(({ at, value }) => {
+    if (value === null || typeof value !== 'object') {
+      throw new ConfigError(notAnEntry(rootDir, indexFile, at, value));
+    }
+    return { file: files.get(value) || index.file, value };
+  });
+  return {
+    config,
+    stages,
+    services: readServices(rootDir, except),
+    stagesFile: index.file,
+  };
 }
 
-/** Every folder under `services/`, sorted by name. */
-export function readServices(rootDir: string): LoadedService[] {
+/** The entries of a list of stages, nested groups flattened in order, each with its position. */
+function positions(list: readonly unknown[], at: string): { at: string; value: unknown }[] {
+  return list.flatMap((value, i) =>
+    Array.isArray(value) ? positions(value, `${at}[${i}]`) : [{ at: `${at}[${i}]`, value }],
+  );
+}
+
+/**
+ * Why an entry of `stages` is not a stage entry: mostly `undefined`, from a name imported from a
+ * stage file that does not export it (TypeScript's transpiler lets that through). The import at
+ * fault is named when one is.
+ */
+function notAnEntry(rootDir: string, indexFile: string, at: string, value: unknown): string {
+  const shown = shownPath(rootDir, indexFile);
+  const what = value === undefined ? 'undefined' : JSON.stringify(value);
+  const head = `Stage entries (${shown}): ${at} is ${what}, not a stage entry`;
+  const missing = value === undefined ? missingImport(rootDir, indexFile) : undefined;
+  if (missing) {
+    const { name, from, file, exported } = missing;
+    const guess = closest(name, exported);
+    const has = exported.length
+      ? `it exports ${exported.map((e) => `\`${e}\``).join(', ')}`
+      : 'it exports nothing';
+    return `${head}: ${shown} imports \`${name}\` from '${from}', which ${file} does not export (${has}). Fix: ${guess ? `import \`${guess}\` instead (import { ${guess} } from '${from}') and list ${guess} in stages` : `export \`${name}\` from ${file} (export const ${name} = defineStage({ ... })), or import a name it exports`}`;
+  }
+  if (value === undefined) {
+    return `${head}: a name listed there holds no value, usually one imported from a stage file that does not export it. Fix: import each stage by the name its file exports (npx tsc --noEmit names the import that does not match)`;
+  }
+  return `${head}. Fix: list the stage objects the stage files export, e.g. import { prod } from './prod' and export const stages = [dev, prod]`;
+}
+
+/** The first name `stages/index.ts` imports from a local file that does not export it. */
+function missingImport(
+  rootDir: string,
+  indexFile: string,
+): { name: string; from: string; file: string; exported: string[] } | undefined {
+  const source = fs.readFileSync(indexFile, 'utf8');
+  const imports =
+    /import\s+(?:type\s+)?(?:(\w+)\s*,?\s*)?(?:\{([^}]*)\})?\s*from\s*['"](\.[^'"]+)['"]/g;
+  for (const [, defaultName, named, from] of source.matchAll(imports)) {
+    const names = [
+      ...(defaultName ? ['default'] : []),
+      ...(named ?? '')
+        .split(',')
+        .map(
+          (n) =>
+            n
+              .trim()
+              .replace(/^type\s+/, '')
+              .split(/\s+as\s+/)[0],
+        )
+        .filter((n) => n !== ''),
+    ];
+    const full = moduleFile(path.resolve(path.dirname(indexFile), from));
+    if (full === undefined) continue;
+    const mod = load(rootDir, full);
+    const name = names.find((n) => !(n in mod));
+    if (name !== undefined) {
+      return { name, from, file: shownPath(rootDir, full), exported: Object.keys(mod).sort() };
+    }
+  }
+  return undefined;
+}
+
+/** The file an import of `base` loads: `base.ts`, `base/index.ts` or `base` itself. */
+function moduleFile(base: string): string | undefined {
+  return [`${base}.ts`, path.join(base, 'index.ts'), base].find(
+    (f) => fs.existsSync(f) && fs.statSync(f).isFile(),
+  );
+}
+
+/** The files every service folder holds (the handler's name can be changed in `service.ts`). */
+export const SERVICE_FILES = ['handler.ts', 'service.ts', 'synthetic.ts'] as const;
+
+/** Every folder under `services/` but `except`, sorted by name. */
+export function readServices(rootDir: string, except?: string): LoadedService[] {
   const servicesDir = path.resolve(rootDir, 'services');
   if (!fs.existsSync(servicesDir)) return [];
   return fs
     .readdirSync(servicesDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && d.name !== except)
     .map((d) => d.name)
     .sort()
     .map((name) => {
       const dir = path.join(servicesDir, name);
+      const missing = missingServiceFiles(dir);
+      if (missing.length > 0) throw new ConfigError(incompleteFolder(rootDir, dir, missing));
       return {
         dir,
         definition: requireExport(rootDir, path.join(dir, 'service.ts'), 'service'),
         checks: requireExport(rootDir, path.join(dir, 'synthetic.ts'), 'checks'),
       };
     });
+}
+
+/**
+ * The files of `SERVICE_FILES` a service folder lacks: `service.ts` and `synthetic.ts`, and
+ * `handler.ts` while there is no `service.ts` to name another handler file.
+ */
+export function missingServiceFiles(dir: string): string[] {
+  const has = (file: string) => fs.existsSync(path.join(dir, file));
+  return SERVICE_FILES.filter(
+    (file) => !has(file) && (file !== 'handler.ts' || !has('service.ts')),
+  );
+}
+
+/** What a half-made service folder lacks, and the two ways out: complete it, or remove it. */
+function incompleteFolder(rootDir: string, dir: string, missing: readonly string[]): string {
+  const shown = `${shownPath(rootDir, dir)}/`;
+  const name = path.basename(dir);
+  const lacks =
+    missing.length === SERVICE_FILES.length
+      ? `has none of the files of a service (${orList(SERVICE_FILES)})`
+      : `has no ${orList(missing)} (a service folder holds ${SERVICE_FILES.join(', ')})`;
+  const complete = serviceName.safeParse(name).success
+    ? `npm run new-service -- ${name} --complete writes the missing files and keeps the others, or `
+    : '';
+  return `${shown} ${lacks}: every folder under services/ is a service. Fix: ${complete}remove ${shown} if it is not a service (code that services share belongs outside services/)`;
+}
+
+/** "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
 /**
@@ -91,7 +212,8 @@ function stageFiles(rootDir: string, stagesDir: string): Map<object, string> {
   return files;
 }
 
-function requireExport(rootDir: string, full: string, exportName: string): Loaded {
+/** The export `exportName` of a config file, or a ConfigError naming the file and the fix. */
+export function requireExport(rootDir: string, full: string, exportName: string): Loaded {
   const shown = shownPath(rootDir, full);
   if (!fs.existsSync(full)) {
     throw new ConfigError(
@@ -100,8 +222,13 @@ function requireExport(rootDir: string, full: string, exportName: string): Loade
   }
   const mod = load(rootDir, full);
   if (!(exportName in mod)) {
+    const names = Object.keys(mod).sort();
+    const has = names.length
+      ? `it exports ${names.map((n) => `\`${n}\``).join(', ')}`
+      : 'it exports nothing';
+    const guess = names.length === 1 ? names[0] : closest(exportName, names);
     throw new ConfigError(
-      `${shown} does not export \`${exportName}\`. Fix: add \`export const ${exportName} = ...\``,
+      `${shown} does not export \`${exportName}\` (${has}). Fix: ${guess ? `export it as \`${exportName}\` (${guess === 'default' ? `export const ${exportName} = ... instead of export default` : `rename \`${guess}\``}), or add` : 'add'} \`export const ${exportName} = ...\``,
     );
   }
   return { file: shown, value: mod[exportName] };
@@ -115,9 +242,40 @@ function load(rootDir: string, full: string): Record<string, unknown> {
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(
-      `${shownPath(rootDir, full)} cannot be loaded: ${firstProblem(error, rootDir)}. Fix: correct the file (npx tsc --noEmit shows every error)`,
+      `${shownPath(rootDir, full)} cannot be loaded: ${loadProblem(error, rootDir, full)}`,
     );
   }
+}
+
+/** What went wrong loading a config file, and the fix: it does not compile, import or run. */
+function loadProblem(error: unknown, rootDir: string, full: string): string {
+  const e = error as Partial<NodeJS.ErrnoException> & { requireStack?: string[] };
+  const missing = /^Cannot find module '([^']+)'/.exec(e?.message ?? '')?.[1];
+  if (e?.code === 'MODULE_NOT_FOUND' && missing !== undefined) {
+    const importer = e.requireStack?.[0];
+    const where = importer && importer !== full ? ` (in ${shownPath(rootDir, importer)})` : '';
+    if (/^[./]/.test(missing)) {
+      return `it imports '${missing}'${where}, which does not exist. Fix: correct the import, or create the file`;
+    }
+    return `it imports "${missing}"${where}, which is not installed. Fix: npm install --save-dev ${packageName(missing)} (configuration files run at synth only: a dev dependency)`;
+  }
+  if (e?.name === 'TSError' || e?.name === 'SyntaxError') {
+    return `${firstProblem(error, rootDir)}. Fix: correct the file (npx tsc --noEmit shows every error)`;
+  }
+  const at = thrownAt(error, rootDir);
+  return `it throws ${e?.name ?? 'an error'}: ${firstProblem(error, rootDir)}${at ? ` (at ${at})` : ''}. Fix: correct the file so that it loads without throwing: synth runs it to read the configuration`;
+}
+
+/** `stages/prod.ts:12:7`: the first place in the project (not a package) the error was thrown. */
+function thrownAt(error: unknown, rootDir: string): string | undefined {
+  for (const line of String((error as Error)?.stack ?? '').split('\n')) {
+    const frame = /\(?([^()\s]+):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (!frame || !path.isAbsolute(frame[1])) continue;
+    const shown = shownPath(rootDir, frame[1]);
+    if (shown.startsWith('..') || shown.includes('node_modules/')) continue;
+    return `${shown}:${frame[2]}:${frame[3]}`;
+  }
+  return undefined;
 }
 
 /**

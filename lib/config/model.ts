@@ -92,6 +92,12 @@ export interface StageModel {
   /** The stage starts only inside this window. */
   readonly deploymentWindow?: DeploymentWindowModel;
   readonly services: readonly ServiceModel[];
+  /**
+   * The services this stage, which requires approval, deploys though no earlier stage deploys
+   * them, and the stage entry's `untestedReason` for it. Absent: every service was deployed
+   * by an earlier stage first.
+   */
+  readonly untested?: { readonly services: readonly string[]; readonly reason: string };
 }
 
 export interface AlarmThresholds {
@@ -153,6 +159,11 @@ export interface ServiceModel {
   readonly stack: string;
   /** The strategy this service deploys with in this stage (the stage's, or the entry's override). */
   readonly strategy: DeploymentStrategy;
+  /**
+   * Why it deploys all at once in a stage that requires approval (`allAtOnceReason` of its
+   * entry, or of the stage). Absent where the rule does not apply.
+   */
+  readonly allAtOnceReason?: string;
   /** The calls a minute its stage entry says it expects; absent: not declared. */
   readonly requestsPerMinute?: number;
   readonly checks: readonly SyntheticCheck[];

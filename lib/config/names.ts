@@ -1,13 +1,17 @@
 import {
   applicationStageId,
+  conditionsRoleName,
   deployActionName,
+  healthGateName,
   hookFunctionName,
   latticeServiceName,
+  monitoringDeployActionName,
   monitoringStackName,
   overviewDashboardName,
   releaseJudgeName,
   serviceBaseName,
   serviceDashboardName,
+  serviceNetworkName,
   serviceStackName,
   verdictAlarmName,
 } from '../resource-names';
@@ -69,6 +73,11 @@ export const NAME_LIMITS = {
     max: 40,
     limit: "VPC Lattice's limit of 40 characters for service names",
   },
+  'Lattice service network': {
+    max: 63,
+    limit: "VPC Lattice's limit of 63 characters for service network names",
+  },
+  role: { max: 64, limit: "IAM's limit of 64 characters for role names" },
 } as const;
 
 export type NameKind = keyof typeof NAME_LIMITS;
@@ -93,13 +102,17 @@ export interface DerivedName {
 }
 
 /**
- * Every physical name a resolved stage creates: functions, stacks, deployment groups, alarms,
- * dashboards, pipeline deploy actions (one per environment) and Lattice services.
+ * Every physical name a resolved stage creates whose length or owner a configuration decides:
+ * functions, stacks, deployment groups, alarms, dashboards, pipeline deploy actions (one per
+ * environment), Lattice services and networks, the role its conditions read alarms with, and
+ * the bake's health gate (one function of the pipeline, counted with every stage that bakes).
  */
 export function derivedNames(
   stage: StageModel,
   pipelineName: string,
   configFile: string,
+  /** Stage-environment pairs of the whole app: the Monitoring wave's stages. */
+  monitoringStages: number,
 ): DerivedName[] {
   const common = [
     `the stage name "${stage.name}"`,
@@ -158,10 +171,25 @@ export function derivedNames(
     false,
     common,
   );
+  if (stage.bakeMinutes > 0) {
+    const parts = [`pipelineName "${pipelineName}" (${configFile})`];
+    const what = "bake's health gate function";
+    add('function', healthGateName(pipelineName), what, stageOwner, false, parts);
+  }
+  const regions = new Set(stage.waves.flatMap((w) => w.environments.map((e) => e.region)));
+  for (const region of regions) {
+    const what = `conditions role in ${region}`;
+    add('role', conditionsRoleName(stage.prefix, region), what, stageOwner, false, common);
+  }
+  const createsNetwork = stage.waves.some((w) =>
+    w.environments.some((e) => e.lattice.serviceNetwork === undefined),
+  );
+  if (stage.services.some((s) => s.lattice) && createsNetwork) {
+    const name = serviceNetworkName(stage.prefix);
+    add('Lattice service network', name, 'VPC Lattice service network', stageOwner, false, common);
+  }
 
-  const stackNames: Array<{ name: string; owner: NameOwner; parts: readonly string[] }> = [
-    { name: monitoring, owner: stageOwner, parts: common },
-  ];
+  const stackNames: Array<{ name: string; owner: NameOwner; parts: readonly string[] }> = [];
   for (const [stack, owner] of stacks) {
     const name = serviceStackName(stage.prefix, stack);
     const parts = [
@@ -174,11 +202,16 @@ export function derivedNames(
   for (const wave of stage.waves) {
     for (const env of wave.environments) {
       const id = applicationStageId(stage, env);
+      const envPart = [`the environment name "${env.name}"`];
+      const what = `deploy action in environment "${env.name}"`;
+      const action = monitoringDeployActionName(stage, env, monitoring, monitoringStages);
+      const monitoringParts =
+        monitoringStages === 1 || id === stage.name ? common : [...common, ...envPart];
+      add('pipeline action', action, `monitoring ${what}`, stageOwner, false, monitoringParts);
       for (const stack of stackNames) {
         const name = deployActionName(stage, env, stack.name);
-        const envPart = name.startsWith(`${id}.`) ? [`the environment name "${env.name}"`] : [];
-        const what = `deploy action in environment "${env.name}"`;
-        add('pipeline action', name, what, stack.owner, false, [...stack.parts, ...envPart]);
+        const parts = name.startsWith(`${id}.`) ? [...stack.parts, ...envPart] : stack.parts;
+        add('pipeline action', name, what, stack.owner, false, parts);
       }
     }
   }

@@ -447,6 +447,8 @@ export const stageEntrySchema = z.strictObject({
   strategy: strategySchema,
   requiresApproval: z.boolean().default(false),
   allAtOnceReason: reason.optional(),
+  /** Why a stage that requires approval may deploy services no earlier stage deploys. */
+  untestedReason: reason.optional(),
   smokeTests: z.boolean().default(true),
   bakeMinutes: z
     .number()

@@ -77,8 +77,12 @@ export interface ValidateOptions {
   readonly enforceLimits?: boolean;
 }
 
-/** Largest JSON size of a service's synthetic checks: they travel in the hooks' environment. */
-export const MAX_CHECKS_BYTES = 3000;
+/**
+ * Largest JSON size of one synthetic check's event: each is the payload of one synchronous
+ * Lambda invocation, which Lambda limits to 6 MB. (The checks ship as a file in the hook's
+ * bundle, so their number and total size have no limit of their own.)
+ */
+export const MAX_CHECK_EVENT_BYTES = 6 * 1024 * 1024;
 
 /**
  * Validates the whole configuration before any construct is built and resolves it into the
@@ -94,6 +98,7 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
   ];
   const services = parseServices(input.services);
 
+  const monitoringStages = stageEnvironmentPairs(input.stages);
   const stageFiles = new Map<string, string>();
   const deployedBefore = new Set<string>();
   const stages: StageModel[] = [];
@@ -114,6 +119,7 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
       configFile,
       environments,
       pipelineRegions,
+      monitoringStages,
     };
     const waves = resolveWaves(context);
     if (entry.requiresApproval && isAllAtOnce(entry.strategy) && !entry.allAtOnceReason) {
@@ -121,12 +127,12 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
         `${where}: strategy is ALL_AT_ONCE in a stage that requires approval, so a bad release would reach all traffic at once. Fix: use a canary or linear strategy, or set allAtOnceReason to say why all-at-once is safe here`,
       );
     }
-    const { resolved, latticeSources } = resolveStageServices(
-      context,
-      services,
-      deployedBefore,
-      stages[0]?.name,
-    );
+    const { resolved, latticeSources } = resolveStageServices(context, services);
+    const untested = checkUntested(context, resolved, deployedBefore, {
+      earlier: stages.map((st) => st.name),
+      later: input.stages.slice(stages.length + 1),
+      stagesFile: input.stagesFile ?? 'stages/index.ts',
+    });
     const stage: StageModel = {
       name: entry.name,
       prefix: stagePrefix(config.pipelineName, entry.name),
@@ -146,6 +152,7 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
           : DEFAULTS.blockWaitMinutes,
       ...(entry.deploymentWindow ? { deploymentWindow: entry.deploymentWindow } : {}),
       services: resolved,
+      ...(untested && { untested }),
     };
     const indexOf = new Map(
       entry.services.map((s, i) => [typeof s === 'string' ? s : s.name, i] as const),
@@ -193,10 +200,32 @@ export function validateApp(input: AppInput, options: ValidateOptions = {}): App
   };
 }
 
+/**
+ * The stage-environment pairs the stage entries list: the Stages of the Monitoring wave, which
+ * decide how CDK Pipelines names its actions. Read before the entries are parsed, leniently: an
+ * entry that does not parse is refused on its own.
+ */
+function stageEnvironmentPairs(stages: readonly Loaded[]): number {
+  let pairs = 0;
+  for (const { value } of stages) {
+    const entry = value as { environment?: unknown; waves?: unknown } | undefined;
+    if (Array.isArray(entry?.waves)) {
+      for (const wave of entry.waves as { environments?: unknown }[]) {
+        if (Array.isArray(wave?.environments)) pairs += wave.environments.length;
+      }
+    } else if (entry?.environment !== undefined) {
+      pairs += 1;
+    }
+  }
+  return pairs;
+}
+
 /** What the checks of one stage entry need to know. */
 interface StageContext {
   readonly where: string;
   readonly entry: StageEntry;
+  /** Stage-environment pairs in the whole app (the Monitoring wave's Stages). */
+  readonly monitoringStages: number;
   readonly config: PipelineConfig;
   readonly configFile: string;
   readonly environments: ReadonlyMap<string, EnvironmentModel>;
@@ -304,8 +333,6 @@ type LatticeSources = Map<string, string>;
 function resolveStageServices(
   context: StageContext,
   services: ReadonlyMap<string, ParsedService>,
-  deployedBefore: ReadonlySet<string>,
-  firstStage: string | undefined,
 ): { resolved: ServiceModel[]; latticeSources: LatticeSources } {
   const { where, entry } = context;
   const seen = new Set<string>();
@@ -326,11 +353,6 @@ function resolveStageServices(
         `${at} is "${ref.name}", which is not a service. Known services: ${known.join(', ') || '(none)'}. Fix: ${guess ? `did you mean "${guess}"? Correct the name` : 'correct the name'}, or create it with npm run new-service -- ${ref.name}`,
       );
     }
-    if (entry.requiresApproval && firstStage !== undefined && !deployedBefore.has(ref.name)) {
-      fail(
-        `${at} is "${ref.name}", which no earlier stage deploys, so it would reach "${entry.name}" untested. Fix: add "${ref.name}" to an earlier stage (e.g. "${firstStage}") too`,
-      );
-    }
     if ('stack' in ref && ref.stack !== undefined && ref.stack !== ref.name) {
       const owner = services.get(ref.stack);
       if (owner) {
@@ -349,7 +371,11 @@ function resolveStageServices(
     const entryLattice = 'lattice' in ref ? ref.lattice : undefined;
     const requests = 'requestsPerMinute' in ref ? ref.requestsPerMinute : undefined;
     const service = resolveService(svc, entry, strategy, entryLattice, requests);
-    resolved.push({ ...service.model, stack: ('stack' in ref && ref.stack) || ref.name });
+    resolved.push({
+      ...service.model,
+      stack: ('stack' in ref && ref.stack) || ref.name,
+      ...(entry.requiresApproval && isAllAtOnce(strategy) && reason && { allAtOnceReason: reason }),
+    });
     if (service.model.lattice) {
       latticeSources.set(
         ref.name,
@@ -358,6 +384,60 @@ function resolveStageServices(
     }
   });
   return { resolved, latticeSources };
+}
+
+/**
+ * A stage that requires approval deploys only services an earlier stage deployed first, so that
+ * no code reaches it untested; or its entry says why not (`untestedReason`), and that reason is
+ * shown wherever the stage is (plan, docs/pipeline.md, its templates). Also when it comes first.
+ * Returns the services it deploys untested, with the reason; refuses a reason that excuses
+ * nothing.
+ */
+function checkUntested(
+  context: StageContext,
+  resolved: readonly ServiceModel[],
+  deployedBefore: ReadonlySet<string>,
+  order: { earlier: readonly string[]; later: readonly Loaded[]; stagesFile: string },
+): StageModel['untested'] {
+  const { where, entry } = context;
+  const reason = entry.untestedReason;
+  const untested = entry.requiresApproval
+    ? resolved.filter((s) => !deployedBefore.has(s.name)).map((s) => s.name)
+    : [];
+  if (untested.length > 0 && reason) return { services: untested, reason };
+  if (untested.length === 0 && reason) {
+    fail(
+      entry.requiresApproval
+        ? `${where}: untestedReason is set, but every service of "${entry.name}" is deployed by an earlier stage first, so there is nothing for it to excuse. Fix: remove untestedReason`
+        : `${where}: untestedReason is set, but "${entry.name}" does not require approval: the rule it excuses (a stage that requires approval deploys only services an earlier stage deployed) does not apply. Fix: remove untestedReason`,
+    );
+  }
+  if (untested.length === 0) return undefined;
+  const name = untested[0];
+  const index = resolved.findIndex((s) => s.name === name);
+  const at = `${where}: services[${index}] is "${name}"`;
+  const excuse = `or set untestedReason on "${entry.name}" to say why it may go untested`;
+  if (order.earlier.length > 0) {
+    fail(
+      `${at}, which no earlier stage deploys, so it would reach "${entry.name}" untested. Fix: add "${name}" to an earlier stage (e.g. "${order.earlier[0]}") too, ${excuse}`,
+    );
+  }
+  const later = order.later
+    .map((l) => l.value as { name?: unknown; services?: unknown })
+    .find(
+      (v) =>
+        Array.isArray(v?.services) &&
+        v.services.some(
+          (x) => (typeof x === 'string' ? x : (x as { name?: unknown })?.name) === name,
+        ),
+    );
+  const move =
+    typeof later?.name === 'string'
+      ? `list "${later.name}" before "${entry.name}" in ${order.stagesFile} (it deploys "${name}")`
+      : `put a stage that deploys "${name}" before "${entry.name}" in ${order.stagesFile}`;
+  fail(
+    `${at}, but "${entry.name}" requires approval and comes first in ${order.stagesFile}: no earlier stage deploys "${name}", so it would reach "${entry.name}" untested. Fix: ${move}, ${excuse}`,
+  );
 }
 
 /**
@@ -370,7 +450,7 @@ function checkDerivedNames(
   indexOf: ReadonlyMap<string, number>,
 ): void {
   const { where, config, configFile } = context;
-  const names = derivedNames(stage, config.pipelineName, configFile);
+  const names = derivedNames(stage, config.pipelineName, configFile, context.monitoringStages);
   const subject = (owner: NameOwner): string => {
     if (owner.kind === 'stage') return `name is "${stage.name}"`;
     const entryIndex =
@@ -546,12 +626,14 @@ function parseServices(loadedServices: readonly LoadedService[]): Map<string, Pa
         `Synthetic checks (${loaded.checks.file}): the check name "${dupCheck}" is used twice. Fix: give every check a unique name`,
       );
     }
-    const size = Buffer.byteLength(JSON.stringify(checks));
-    if (size > MAX_CHECKS_BYTES) {
-      fail(
-        `Synthetic checks (${loaded.checks.file}): the checks take ${size} bytes as JSON, more than the ${MAX_CHECKS_BYTES} bytes that fit in the traffic hooks' environment. Fix: use fewer or smaller events`,
-      );
-    }
+    checks.forEach((check, i) => {
+      const size = Buffer.byteLength(JSON.stringify(check.event));
+      if (size > MAX_CHECK_EVENT_BYTES) {
+        fail(
+          `Synthetic checks (${loaded.checks.file}): checks[${i}] ("${check.name}") has an event of ${size} bytes as JSON, more than the ${MAX_CHECK_EVENT_BYTES} bytes (6 MB) Lambda takes as the payload of a synchronous invocation. Fix: make the event smaller`,
+        );
+      }
+    });
     services.set(def.name, {
       def,
       dir: loaded.dir,

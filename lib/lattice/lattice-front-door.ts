@@ -20,7 +20,11 @@ import {
 } from 'aws-cdk-lib/aws-vpclattice';
 import { Construct } from 'constructs';
 import type { LatticeNetworkModel } from '../config/model';
-import { latticeServiceName, serviceNetworkParameterName } from '../resource-names';
+import {
+  latticeLogGroupName,
+  latticeServiceName,
+  serviceNetworkParameterName,
+} from '../resource-names';
 import { invokePolicy } from './invoke-policy';
 
 /** One minute, like every other alarm of the project. */
@@ -92,7 +96,7 @@ export class LatticeFrontDoor extends Construct {
       policy: invokePolicy(props.network, `${this.service.attrArn}/*`, stack.partition),
     });
     const logs = new LogGroup(this, 'AccessLogs', {
-      logGroupName: `/aws/vpclattice/${name}`,
+      logGroupName: latticeLogGroupName(props.prefix, props.service),
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });

@@ -7,7 +7,7 @@ import {
 } from 'aws-cdk-lib/aws-vpclattice';
 import { Construct } from 'constructs';
 import type { LatticeNetworkModel } from '../config/model';
-import { serviceNetworkParameterName } from '../resource-names';
+import { serviceNetworkName, serviceNetworkParameterName } from '../resource-names';
 import { invokePolicy } from './invoke-policy';
 
 export interface StageServiceNetworkProps {
@@ -31,7 +31,7 @@ export class StageServiceNetwork extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.network = new CfnServiceNetwork(this, 'Network', {
-      name: props.prefix.toLowerCase(),
+      name: serviceNetworkName(props.prefix),
       authType: 'AWS_IAM',
     });
     new CfnAuthPolicy(this, 'AuthPolicy', {

@@ -3,7 +3,8 @@ import { ArnPrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledgeReviewedWildcards } from '../compliance/gate';
 import { servicesByStack } from '../config/grouping';
-import type { EnvironmentModel, StageModel } from '../config/model';
+import type { EnvironmentModel, ServiceModel, StageModel } from '../config/model';
+import { releaseExceptions, type ReleaseException } from '../config/release-exceptions';
 import type { FunctionCode } from '../service/function-bundles';
 import { serviceStackName } from '../resource-names';
 import { ServiceStack } from '../service/service-stack';
@@ -41,9 +42,10 @@ export class ApplicationStage extends Stage {
       stage.smokeTests && props.smokeTestRoleArn
         ? new ArnPrincipal(props.smokeTestRoleArn)
         : undefined;
+    const exceptions = releaseExceptions(stage);
     // One stack per service, or per shared stack the stage entry names, in entry order.
-    this.serviceStacks = [...servicesByStack(stage.services)].map(
-      ([stackId, services]) =>
+    this.serviceStacks = [...servicesByStack(stage.services)].map(([stackId, services]) =>
+      withExceptions(
         new ServiceStack(this, stackId, {
           stackName: serviceStackName(stage.prefix, stackId),
           stageName: stage.name,
@@ -54,6 +56,45 @@ export class ApplicationStage extends Stage {
           smokeTestPrincipal,
           description: `${services.map((s) => s.name).join(', ')} in ${stage.name}: functions, live aliases, release alarms, CodeDeploy deployment groups and traffic hooks`,
         }),
+        { stage: stage.name, services, exceptions },
+      ),
     );
   }
+}
+
+/** The template metadata key that lists a stack's exceptions to the release rules. */
+export const RELEASE_EXCEPTIONS_METADATA = 'ReleaseExceptions';
+
+/**
+ * Writes the exceptions the stage entry declares that cover the stack's services (deployed
+ * untested, all at once) into its template's `Metadata`, with their reasons, so that whoever
+ * reviews the template or the change set sees them. A stack without any gets no entry.
+ */
+function withExceptions(
+  stack: ServiceStack,
+  of: {
+    readonly stage: string;
+    readonly services: readonly ServiceModel[];
+    readonly exceptions: readonly ReleaseException[];
+  },
+): ServiceStack {
+  const { stage, exceptions } = of;
+  const held = new Set(of.services.map((s) => s.name));
+  const entries = exceptions
+    .map((e) => ({ ...e, services: e.services.filter((s) => held.has(s)) }))
+    .filter((e) => e.services.length > 0)
+    .map((e) => ({
+      Rule: e.rule,
+      Stage: stage,
+      Services: e.services,
+      Exception: e.what,
+      Reason: e.reason,
+    }));
+  if (entries.length > 0) {
+    stack.templateOptions.metadata = {
+      ...stack.templateOptions.metadata,
+      [RELEASE_EXCEPTIONS_METADATA]: entries,
+    };
+  }
+  return stack;
 }

@@ -20,7 +20,9 @@ import {
   bakeStepName,
   healthGateName,
   MONITORING_WAVE,
+  monitoringStageId,
   pipelineStageName,
+  pipelineTopicName,
   smokeTestRoleName,
 } from '../resource-names';
 import { AccessLogBucket } from './access-log-bucket';
@@ -118,17 +120,13 @@ export class PipelineStack extends Stack {
     const monitoring = this.pipeline.addWave(MONITORING_WAVE);
     this.monitoringStages = model.stages.flatMap((stage) =>
       stageEnvironments(stage).map((environment) => {
-        const monitoringStage = new MonitoringStage(
-          this,
-          `${applicationStageId(stage, environment)}-monitoring`,
-          {
-            stage,
-            environment,
-            pipelineAccount: model.pipelineEnv.account,
-            notificationEmails: model.notificationEmails,
-            code: props.code,
-          },
-        );
+        const monitoringStage = new MonitoringStage(this, monitoringStageId(stage, environment), {
+          stage,
+          environment,
+          pipelineAccount: model.pipelineEnv.account,
+          notificationEmails: model.notificationEmails,
+          code: props.code,
+        });
         monitoring.addStage(monitoringStage);
         return monitoringStage;
       }),
@@ -291,7 +289,7 @@ export class PipelineStack extends Stack {
   /** A topic told when an execution fails and when a manual approval waits. */
   private createNotifications(model: AppModel): NotificationTopic {
     const notifications = new NotificationTopic(this, 'Notifications', {
-      topicName: `${model.pipelineName}-pipeline-notifications`,
+      topicName: pipelineTopicName(model.pipelineName),
       displayName: `Pipeline ${model.pipelineName}`,
       emails: model.notificationEmails,
     });

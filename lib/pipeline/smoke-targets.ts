@@ -1,7 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { smokeTargetsPath, type SmokeTargets } from '../../runtime/synthetic/smoke-targets';
+import {
+  SMOKE_TARGETS_DIR,
+  smokeTargetsPath,
+  type SmokeTargets,
+} from '../../runtime/synthetic/smoke-targets';
 import type { AppModel, Env, EnvironmentModel, StageModel, WaveModel } from '../config/model';
 import { LIVE_ALIAS, serviceBaseName, smokeTestRoleName } from '../resource-names';
 
@@ -38,8 +42,12 @@ export function smokeTargets(stage: StageModel, wave: WaveModel): SmokeTargets {
   };
 }
 
-/** Writes the targets file of every wave of every stage that runs smoke tests into `outdir`. */
+/**
+ * Writes the targets file of every wave of every stage that runs smoke tests into `outdir`,
+ * replacing what an earlier synth left there (the files of stages and waves that are gone).
+ */
 export function writeSmokeTargets(model: AppModel, outdir: string): void {
+  fs.rmSync(path.join(outdir, SMOKE_TARGETS_DIR), { recursive: true, force: true });
   for (const stage of model.stages) {
     if (!stage.smokeTests) continue;
     for (const wave of stage.waves) {

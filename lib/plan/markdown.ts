@@ -1,5 +1,6 @@
 import { LIVE_ALIAS } from '../resource-names';
 import { describeCodeDeployConfig } from './codedeploy';
+import { exceptionsSection } from './exceptions';
 import { groupServices } from './groups';
 import { sizingText } from './release';
 import { renderMermaid } from './mermaid';
@@ -120,7 +121,7 @@ function wavesSection(plan: Plan): string[] {
         'Approval before',
         'Entry condition',
         'Smoke tests after',
-        'Bake after the smoke tests',
+        'Bake beside the smoke tests',
       ],
       plan.stages.flatMap((stage) =>
         stage.waves.map((wave) => [
@@ -139,6 +140,7 @@ function wavesSection(plan: Plan): string[] {
         ]),
       ),
     ),
+    ...exceptionsSection(plan.stages),
   ];
 }
 

@@ -10,6 +10,7 @@ import {
   type StageModel,
   type WaveModel,
 } from '../config/model';
+import { releaseExceptions, type ReleaseException } from '../config/release-exceptions';
 import { strategyLabel, strategyMinutes, type DeploymentStrategy } from '../config/strategy';
 import { buildCommands } from '../pipeline/build-commands';
 import {
@@ -111,6 +112,8 @@ export interface PlannedStage {
   readonly shiftMinutes: number;
   /** How to operate a release of the stage. */
   readonly ops: StageOps;
+  /** Exceptions its entry declares to the release rules, with their reasons. */
+  readonly exceptions: readonly ReleaseException[];
 }
 
 /** A rule of a stage condition that watches the stage's health alarm in one environment. */
@@ -151,7 +154,7 @@ export interface PlannedWave {
     readonly checks: number;
   };
   /**
-   * The bake: an action after the smoke tests that watches each environment's health alarm for
+   * The bake: an action beside the smoke tests (once the wave is at 100%) that watches each environment's health alarm for
    * `minutes` and fails the stage if one fires; the stage's on-failure result, ROLLBACK, rolls
    * the wave back. Undefined: no bake.
    */
@@ -236,6 +239,7 @@ function planStage(stage: StageModel): PlannedStage {
       services: stage.services,
       hasEntryCondition: waves.some((w) => w.entry !== undefined),
     }),
+    exceptions: releaseExceptions(stage),
   };
 }
 

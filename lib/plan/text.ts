@@ -1,4 +1,5 @@
 import { LIVE_ALIAS } from '../resource-names';
+import { exceptionRows } from './exceptions';
 import { groupServices, wrapList } from './groups';
 import { describeEnvironment, describeStrategy, type Plan, type PlannedStage } from './plan';
 import { hooksText, sizingText } from './release';
@@ -68,6 +69,7 @@ function stageRows(plan: Plan, stage: PlannedStage): string[][] {
         : 'off',
     ],
     ['bake', stage.bakeMinutes > 0 ? `${stage.bakeMinutes} min after each wave` : 'none'],
+    ...exceptionRows(stage.exceptions),
   ];
   for (const wave of stage.waves) {
     rows.push([

@@ -55,7 +55,7 @@ export function nextStep(plan: Plan, stage: PlannedStage, wave: PlannedWave): st
 export function bakeText(plan: Plan, stage: PlannedStage, wave: PlannedWave): string | undefined {
   if (!wave.bake) return undefined;
   const next = nextStep(plan, stage, wave);
-  return `${wave.bake.step}: ${wave.bake.minutes} min after the smoke tests, watching ${watchingText(wave.bake.alarms)}; an alarm fails the stage, which rolls the wave back${next ? ` and ${next} never starts` : ''} (on failure: ROLLBACK)`;
+  return `${wave.bake.step}: ${wave.bake.minutes} min once the wave is at 100% (beside the smoke tests), watching ${watchingText(wave.bake.alarms)}; an alarm fails the stage, which rolls the wave back${next ? ` and ${next} never starts` : ''} (on failure: ROLLBACK)`;
 }
 
 /** The smoke-test step of a wave in words, or undefined without one. */

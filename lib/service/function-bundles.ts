@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Code } from 'aws-cdk-lib/aws-lambda';
-import { buildSync } from 'esbuild';
+import { buildSync, formatMessagesSync, type BuildFailure } from 'esbuild';
 import { CHECKS_FILE } from '../../runtime/hooks/checks-file';
 import { JUDGE_FILE, type JudgeFile } from '../../runtime/judge/judge-config';
+import { ConfigError } from '../config/config-error';
+import { packageName } from '../config/handler-check';
 import type { AppModel } from '../config/model';
 import { judgedService } from './judge-policy';
 
@@ -72,7 +74,7 @@ export class FunctionBundles implements FunctionCode {
         checks.set(service.name, service.checks);
       }
     }
-    buildSync({
+    bundleOrExplain({
       entryPoints: Object.fromEntries([...entries].map(([key, entry]) => [`${key}/index`, entry])),
       outdir: dir,
       bundle: true,
@@ -83,7 +85,6 @@ export class FunctionBundles implements FunctionCode {
       sourcemap: true,
       sourcesContent: false,
       external: ['@aws-sdk/*'],
-      logLevel: 'warning',
       absWorkingDir: ROOT,
       // node_modules may be a link to a shared install: keep the paths the project sees.
       preserveSymlinks: true,
@@ -139,6 +140,34 @@ export class FunctionBundles implements FunctionCode {
       );
     }
     return Code.fromAsset(path.join(this.dir, key));
+  }
+}
+
+/**
+ * Runs esbuild; a build that fails (validation checks each handler first, so this is what it
+ * cannot see, such as an installed package that does not load) becomes one line naming the file
+ * and the problem, not esbuild's log and stack trace.
+ */
+function bundleOrExplain(options: Parameters<typeof buildSync>[0]): void {
+  try {
+    const { warnings } = buildSync({ ...options, logLevel: 'silent' });
+    // What logLevel 'warning' printed, without esbuild's report of a failure.
+    if (warnings.length > 0) {
+      process.stderr.write(formatMessagesSync(warnings, { kind: 'warning' }).join(''));
+    }
+  } catch (error) {
+    const first = (error as Partial<BuildFailure>).errors?.[0];
+    if (!first) throw error;
+    const at = first.location
+      ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
+      : '';
+    const unresolved = /^Could not resolve "([^./][^"]*)"/.exec(first.text)?.[1];
+    const fix = unresolved
+      ? `npm install ${packageName(unresolved)} (it is missing or broken in node_modules)`
+      : 'correct it there';
+    throw new ConfigError(
+      `The functions cannot be bundled: ${at}${first.text}. Fix: ${fix}, then synthesize again`,
+    );
   }
 }
 

@@ -1,4 +1,8 @@
 import { closest } from '../../lib/config/describe-issue';
+import { FULL_SIZES, QUICK_SIZES } from './plan';
+
+/** The page `--write` rewrites, relative to the project root. */
+export const BENCHMARKS_PAGE = 'docs/benchmarks.md';
 
 /** The options of `npm run bench`. */
 export interface BenchArgs {
@@ -14,7 +18,7 @@ export interface BenchArgs {
 /** Largest service count the bench accepts (past 285, one stage no longer fits the design). */
 export const MAX_SERVICES = 400;
 
-export const USAGE = `Usage: npm run bench [-- --full] [--write] [--sizes 1,10]
+export const USAGE = `Usage: npm run bench [-- --full [--write]] [--sizes 1,10]
 
 Synthesizes throw-away copies of this project with N services, side by side with a naive
 baseline, and prints synth time, peak memory, canary windows and the AWS limits each size is
@@ -28,7 +32,9 @@ nearest to.
   --full        app vs baseline timed at 1, 10, 60 and 200 services, and 200 services with
                 prod in 3 regions over 2 waves, and 1000 simulated releases per situation
                 (tens of minutes)
-  --write       rewrite docs/benchmarks.md with the report (nothing is written without it)
+  --write       rewrite docs/benchmarks.md with the report: with --full only, since the page
+                holds a full run's figures (nothing is written without it, nor after a
+                failed synth)
   --sizes 1,10  the service counts of the app-vs-baseline comparison (1 to ${MAX_SERVICES})
   --help        this text`;
 
@@ -90,7 +96,25 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       }
     }
   }
+  if (write && !help) refuseToReplaceFullRun(full, sizes);
   return { full, write, help, ...(sizes && { sizes }) };
+}
+
+/**
+ * docs/benchmarks.md holds the figures of a full run, and the README quotes them: a run that
+ * measures less (quick mode, other sizes) must not replace them.
+ */
+function refuseToReplaceFullRun(full: boolean, sizes: readonly number[] | undefined): void {
+  if (!full) {
+    throw new UsageError(
+      `--write replaces ${BENCHMARKS_PAGE}, which holds the figures of a full run (the README quotes them); a quick run times ${QUICK_SIZES.join(', ')} services only and would replace the rest. Fix: npm run bench -- --full --write (tens of minutes), or drop --write to print the quick report`,
+    );
+  }
+  if (sizes !== undefined && sizes.join(',') !== FULL_SIZES.join(',')) {
+    throw new UsageError(
+      `--write replaces ${BENCHMARKS_PAGE}, which holds the full run's sizes (${FULL_SIZES.join(', ')} services); --sizes ${sizes.join(',')} would replace them. Fix: drop --sizes, or drop --write to print the report`,
+    );
+  }
 }
 
 function splitInline(arg: string): [string, string | undefined] {

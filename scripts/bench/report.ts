@@ -306,6 +306,16 @@ export function formatReport(results: readonly JobResult[], quick: boolean): str
   return sections.map((s) => s.join('\n')).join('\n\n');
 }
 
+/**
+ * Why a run's report must not replace docs/benchmarks.md, or undefined when it may: a synth
+ * that failed has no figures, and the page would lose the last full run's.
+ */
+export function refusalToWrite(results: readonly JobResult[]): string | undefined {
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length === 0) return undefined;
+  return `docs/benchmarks.md not written: ${failed.length} synth(s) failed (${failed.map((r) => `${r.job.variant} at ${prose(r)}`).join(', ')}), and the page keeps the last full run's figures. Fix: make every synth pass (the report above shows why each failed), then run npm run bench -- --full --write again`;
+}
+
 /** True when any measured value is over its AWS limit. */
 export function anyOverLimit(results: readonly JobResult[]): boolean {
   return nearestAndOver(results).over.length > 0;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
+import { assemblyTemplates } from '../../lib/assembly-files';
 import { toolVersions } from '../../lib/tool-versions';
 
 /** The pinned cfn-lint version (package.json `config.cfnLint`). */
@@ -34,13 +34,12 @@ export interface LintMatch {
   readonly message: string;
 }
 
-/** Every template under an assembly folder, nested assemblies included. */
+/**
+ * Every template of a cloud assembly, nested assemblies included, as its manifests list them:
+ * the last synth's stacks, not what earlier synths left in the folder.
+ */
 export function templatesIn(assemblyDir: string): string[] {
-  return fs
-    .readdirSync(assemblyDir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.template.json'))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
+  return assemblyTemplates(assemblyDir);
 }
 
 /** Runs cfn-lint on the templates and returns what it reports, errors and warnings alike. */

@@ -2,6 +2,11 @@
  * npm run ops -- <command> --stage <stage> [--service <service>] [--wave <n>] [--region <r>]
  * npm run ops -- report [--stage <stage>] [--service <service>] [--since 30d] [--json] [--out FILE]
  *
+ * Every mistake the configuration and the command line reveal (an unknown stage, service, wave,
+ * region or environment; an option the command does not take; a wave left to choose; a report
+ * window or output folder that cannot be; a confirmation with no terminal to ask on; an AWS
+ * profile that does not exist) is reported before any credentials are looked up.
+ *
  * Operates a release: status, watch, metrics, stop, rollback and override; reports the delivery
  * record (see --help). Each command is a function of its selection and injected clients and
  * writer (scripts/ops/commands).
@@ -17,8 +22,8 @@ import { loadApp } from '../../lib/config/load';
 import type { AppModel } from '../../lib/config/model';
 import { metrics } from './commands/metrics';
 import { override } from './commands/override';
-import { report } from './commands/report';
-import { rollback } from './commands/rollback';
+import { checkFolder, report } from './commands/report';
+import { chosenWave, rollback } from './commands/rollback';
 import { status } from './commands/status';
 import { stop } from './commands/stop';
 import { watch } from './commands/watch';
@@ -38,7 +43,8 @@ import {
   type CommandName,
   type OpsOptions,
 } from './options';
-import { DEFAULT_SINCE, parseSince } from './report/window';
+import { profileProblem } from './profile';
+import { DEFAULT_SINCE, parseSince, reportWindow } from './report/window';
 import { select, selectHistory, type CommandScope } from './target';
 import {
   EXIT,
@@ -61,6 +67,10 @@ interface StageCommand {
   readonly run: Command;
   readonly services: CommandScope['services'];
   readonly needs: 'environments' | 'pipeline' | 'both';
+  /** Refuses a selection the command cannot act on, from the configuration alone. */
+  readonly check?: (selection: Selection) => void;
+  /** Asks for a confirmation before it changes anything (unless `--yes`). */
+  readonly asks?: boolean;
 }
 
 /** A command on the pipeline's history of some stages: the pipeline and their environments. */
@@ -74,8 +84,14 @@ export const COMMANDS: Record<CommandName, StageCommand | HistoryCommandEntry> =
   watch: { run: watch, services: 'any', needs: 'both' },
   metrics: { run: metrics, services: 'any', needs: 'environments' },
   stop: { run: stop, services: 'one', needs: 'environments' },
-  rollback: { run: rollback, services: 'none', needs: 'both' },
-  override: { run: override, services: 'none', needs: 'pipeline' },
+  rollback: {
+    run: rollback,
+    services: 'none',
+    needs: 'both',
+    check: (s) => chosenWave(s.stage, s.wave),
+    asks: true,
+  },
+  override: { run: override, services: 'none', needs: 'pipeline', asks: true },
   report: { history: report },
 };
 
@@ -91,6 +107,8 @@ export interface OpsIo {
   readonly createClients?: (pipelineRegion: string) => Clients;
   /** @default asks on the terminal */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Whether there is a terminal to ask on, when `confirm` is not given. @default stdin is a TTY */
+  readonly interactive?: boolean;
   /** @default the clock */
   readonly now?: () => Date;
   /** @default setTimeout */
@@ -120,9 +138,19 @@ export async function main(io: OpsIo): Promise<number> {
   let needed: Place[] = [];
   try {
     const model = (io.loadModel ?? (() => loadApp(path.resolve(__dirname, '..', '..'))))();
-    const chosen = choose(model, options.command, options);
+    // Everything the configuration and the command line can tell is checked before any
+    // credentials are looked up: a usage error is never hidden behind a credentials error.
+    const now = io.now ?? (() => new Date());
+    const chosen = choose(model, options.command, options, now);
     needed = chosen.needed;
     for (const place of [pipelinePlace(model), ...needed]) checkRegion(place);
+    const command = COMMANDS[options.command];
+    const interactive = io.interactive ?? process.stdin.isTTY === true;
+    if ('asks' in command && command.asks && !options.yes && !io.confirm && !interactive) {
+      throw new OpsError(
+        `${options.command} asks for a confirmation, and there is no terminal to ask on: run it in a terminal, or pass --yes`,
+      );
+    }
     clients = (io.createClients ?? createClients)(model.pipelineEnv.region);
     const account = await callerAccount(clients);
     return await chosen.run({
@@ -131,7 +159,7 @@ export async function main(io: OpsIo): Promise<number> {
       out: io.out,
       yes: options.yes,
       confirm: io.confirm ?? askOnTerminal,
-      now: io.now ?? (() => new Date()),
+      now,
       sleep: io.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       pollMs: options.intervalSeconds * 1000,
       windowMinutes: options.windowMinutes,
@@ -151,10 +179,13 @@ function choose(
   model: AppModel,
   name: CommandName,
   options: OpsOptions,
+  now: () => Date,
 ): { needed: Place[]; run: (deps: CommandDeps) => Promise<number> } {
   const command = COMMANDS[name];
   if ('history' in command) {
     const selection = selectHistory(model, options);
+    reportWindow(options.since ?? parseSince(DEFAULT_SINCE)!, now());
+    if (options.out !== undefined) checkFolder(options.out);
     return {
       needed: [
         pipelinePlace(model),
@@ -169,6 +200,7 @@ function choose(
     };
   }
   const selection = select(model, options, { command: name, services: command.services });
+  command.check?.(selection);
   return {
     needed: placesNeeded(selection, command.needs),
     run: (deps) => command.run(selection, deps),
@@ -196,6 +228,9 @@ async function callerAccount(clients: Clients): Promise<string> {
  * region, the others per region on first use.
  */
 export function createClients(pipelineRegion: string): Clients {
+  // A profile the SDK cannot find is named as such, not as "no credentials" after a call.
+  const problem = profileProblem(process.env);
+  if (problem) throw new OpsError(problem);
   const regions = new Map<string, RegionClients>();
   const sts = new STSClient({ region: pipelineRegion });
   const codepipeline = new CodePipelineClient({ region: pipelineRegion });

@@ -75,8 +75,9 @@ Options:
 
 Exit codes: 0 done or all checks passed; 1 a check failed, a release or deployment failed, a
 stop came after the deployment ended, or the confirmation was declined; 2 could not act
-(usage, unknown stage, service, wave or region, no credentials, no network, an account out of
-reach, a missing stack, nothing in progress or waiting). report exits 0 once it has printed,
+(usage, unknown stage, service, wave or region, an unknown AWS profile, no credentials, no
+network, an account out of reach, a missing stack, nothing in progress or waiting); mistakes of
+usage and configuration are found before credentials are looked up. report exits 0 once it has printed,
 1 on bad input (an unknown option, stage or service, a malformed --since, no history in the
 window) and 2 when it cannot reach AWS.`;
 
@@ -117,6 +118,15 @@ const VALUE_OPTIONS = new Set([
   '--out',
 ]);
 
+/** Options only some commands take: any other command refuses them rather than ignore them. */
+const OWN_OPTIONS: Readonly<Record<string, readonly CommandName[]>> = {
+  '--window': ['metrics'],
+  '--interval': ['watch'],
+  '--since': ['report'],
+  '--json': ['report'],
+  '--out': ['report'],
+};
+
 /** The command named anywhere on the command line, however the rest of it is wrong. */
 function commandIn(argv: readonly string[]): CommandName | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -151,9 +161,11 @@ function parse(argv: readonly string[]): OpsOptions {
   let help = false;
   let windowMinutes = DEFAULT_WINDOW_MINUTES;
   let intervalSeconds = DEFAULT_INTERVAL_SECONDS;
+  const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/) : [arg];
+    seen.add(flag);
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a value`);
@@ -190,6 +202,14 @@ function parse(argv: readonly string[]): OpsOptions {
       }
       command = arg as CommandName;
     } else throw new UsageError(`unexpected argument "${arg}"`);
+  }
+  for (const flag of seen) {
+    const owners = OWN_OPTIONS[flag];
+    if (command !== undefined && owners !== undefined && !owners.includes(command)) {
+      throw new UsageError(
+        `${command} takes no ${flag}: it is an option of ${owners.join(', ')} only. Fix: drop ${flag}`,
+      );
+    }
   }
   return { command, ...named, wave, yes, help, windowMinutes, intervalSeconds };
 }

@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib/cx-api';
 import type { AppModel, EnvironmentModel, StageModel } from '../../lib/config/model';
 import { loadApp } from '../../lib/config/load';
-import { applicationStageId } from '../../lib/resource-names';
+import { applicationStageId, monitoringStageId } from '../../lib/resource-names';
 import { ROOT } from './project';
 
 /** The variables through which test/jest/global-setup.ts tells the tests about its synth. */
@@ -70,7 +70,7 @@ export function readAssembly(model: AppModel, outdir: string): AssembledApp {
     stage.waves.flatMap((wave) =>
       wave.environments.map((environment) => {
         const id = applicationStageId(stage, environment);
-        const monitoring = nested(`${id}-monitoring`).nestedAssembly.stacks;
+        const monitoring = nested(monitoringStageId(stage, environment)).nestedAssembly.stacks;
         if (monitoring.length !== 1) throw new Error(`${id}-monitoring: not one stack`);
         return {
           stage,

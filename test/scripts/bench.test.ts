@@ -32,6 +32,7 @@ import {
   anyOverLimit,
   benchmarksPage,
   formatReport,
+  refusalToWrite,
   type JobResult,
 } from '../../scripts/bench/report';
 import { Workspace } from '../../scripts/bench/workspace';
@@ -76,6 +77,35 @@ describe('npm run bench options', () => {
       expect(usageError(['--sizes', bad])).toMatch(/is not a service count from 1 to \d+. Fix:/);
     }
     expect(usageError(['--write=yes'])).toMatch(/--write takes no value.*Fix: write --write alone/);
+  });
+
+  test('--write only with a full run: the page holds the figures the README quotes', () => {
+    expect(usageError(['--write'])).toBe(
+      '--write replaces docs/benchmarks.md, which holds the figures of a full run (the README quotes them); a quick run times 10 services only and would replace the rest. Fix: npm run bench -- --full --write (tens of minutes), or drop --write to print the quick report',
+    );
+    expect(usageError(['--full', '--write', '--sizes', '1,10'])).toBe(
+      "--write replaces docs/benchmarks.md, which holds the full run's sizes (1, 10, 60, 200 services); --sizes 1,10 would replace them. Fix: drop --sizes, or drop --write to print the report",
+    );
+    expect(parseArgs(['--full', '--write', '--sizes', '200,60,10,1']).write).toBe(true);
+    expect(parseArgs(['--write', '--help']).help).toBe(true);
+  });
+
+  test('npm run bench -- --write (quick) refuses at once and leaves docs/benchmarks.md as it is', () => {
+    const page = path.join(ROOT, 'docs', 'benchmarks.md');
+    const before = fs.readFileSync(page, 'utf8');
+    const r = spawnSync('npx', ['ts-node', '--transpile-only', 'scripts/bench.ts', '--write'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('npm run bench:'))).toEqual([
+      expect.stringMatching(
+        /^npm run bench: --write replaces docs\/benchmarks\.md, .* Fix: npm run bench -- --full --write/,
+      ),
+    ]);
+    expect(r.stdout).toBe('');
+    expect(fs.readFileSync(page, 'utf8')).toBe(before);
   });
 
   test('the plan: timed sizes in both variants, then every limit size for the app', () => {
@@ -488,6 +518,14 @@ describe('report', () => {
       'FAILED: baseline at 10 services (npx cdk synth): first line | heap out of memory',
     );
     expect(report).not.toContain('faster than the baseline');
+  });
+
+  test('a run with a failed synth does not replace the page, and says why', () => {
+    const failed = result(timed(10, 'baseline'), { ok: false, facts: undefined, error: 'boom' });
+    expect(refusalToWrite([result(timed(10, 'app')), failed])).toBe(
+      "docs/benchmarks.md not written: 1 synth(s) failed (baseline at 10 services), and the page keeps the last full run's figures. Fix: make every synth pass (the report above shows why each failed), then run npm run bench -- --full --write again",
+    );
+    expect(refusalToWrite([result(timed(10, 'app'))])).toBeUndefined();
   });
 
   test('the page names the command, the machine and the date', () => {

@@ -318,15 +318,15 @@ describe('npm run new-service: refusals write nothing', () => {
     ],
     [
       [],
-      'new-service: no service name given. Fix: npm run new-service -- <name> [--root <project dir>], e.g. npm run new-service -- payments',
+      'new-service: no service name given. Fix: npm run new-service -- <name> [--complete] [--root <project dir>], e.g. npm run new-service -- payments',
     ],
     [
       ['a1', 'b2'],
-      'new-service: one name at a time, got "a1" "b2". Fix: npm run new-service -- <name> [--root <project dir>], e.g. npm run new-service -- payments',
+      'new-service: one name at a time, got "a1" "b2". Fix: npm run new-service -- <name> [--complete] [--root <project dir>], e.g. npm run new-service -- payments',
     ],
     [
       ['--force', 'payments'],
-      'new-service: unknown option "--force". Fix: npm run new-service -- <name> [--root <project dir>]',
+      'new-service: unknown option "--force". Fix: npm run new-service -- <name> [--complete] [--root <project dir>]',
     ],
   ])('%j: exit 2, one line, tree unchanged', (argv, message) => {
     const { code, out, err } = run(project, argv);
@@ -392,6 +392,158 @@ describe('npm run new-service: refusals write nothing', () => {
     } finally {
       fs.writeFileSync(alpha, original);
     }
+  });
+});
+
+describe('npm run new-service -- <name> --complete: a half-made service folder', () => {
+  let project: string;
+  const payments = (file: string) => path.join(project, 'services', 'payments', file);
+
+  beforeEach(() => {
+    project = fixtureProject();
+  });
+  afterEach(() => remove(project));
+
+  /** services/payments/ with the user's own handler and definition, but no checks. */
+  const halfMade = () =>
+    writeFiles(project, {
+      'services/payments/handler.ts': GOOD_HANDLER,
+      'services/payments/service.ts':
+        "export const service = { name: 'payments', memoryMb: 512 };\n",
+    });
+
+  it('the plain command refuses the taken name, and names the fix that works', () => {
+    halfMade();
+    const before = snapshot(project);
+    const { code, err } = run(project, ['payments']);
+    expect({ code, err }).toEqual({
+      code: EXIT.refused,
+      err: [
+        'new-service: the name "payments" is taken: services/payments/ already exists, without synthetic.ts. Fix: npm run new-service -- payments --complete writes the missing files and keeps the others, or remove services/payments/ first',
+      ],
+    });
+    expect(snapshot(project)).toEqual(before);
+  });
+
+  it('following the fix that synth prints loads the project', () => {
+    halfMade();
+    jest.resetModules();
+    let message = '';
+    try {
+      loadApp(project);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const command = /Fix: npm run new-service -- (\S+) (--complete)/.exec(message);
+    expect(command?.slice(1)).toEqual(['payments', '--complete']);
+
+    const before = snapshot(project);
+    const { code, out, err } = run(project, command!.slice(1));
+    expect(err).toEqual([]);
+    expect(code).toBe(EXIT.created);
+    expect(out.slice(0, 8)).toEqual([
+      'Completing service "payments"',
+      '  kept    services/payments/handler.ts',
+      '  kept    services/payments/service.ts',
+      '  created services/payments/synthetic.ts',
+      '  edited  stages/qa.ts: stage "qa" services: alpha, beta-two, payments',
+      '  edited  stages/live.ts: stage "live" services: alpha, beta-two, payments',
+      '  checked the configuration: payments deploys in qa (ALL_AT_ONCE), live (CANARY_20PERCENT_5MINUTES)',
+      '  updated docs/pipeline.md (as npm run plan -- --write does)',
+    ]);
+    // Only the missing file is written; the user's handler and definition are kept as they were.
+    expect(changedFiles(before, snapshot(project))).toEqual([
+      'docs/pipeline.md',
+      'services/payments/synthetic.ts',
+      'stages/live.ts',
+      'stages/qa.ts',
+    ]);
+    jest.resetModules();
+    const model = loadApp(project);
+    expect(
+      model.stages.map((s) => s.services.find((x) => x.name === 'payments')?.memoryMb),
+    ).toEqual([512, 512]);
+  });
+
+  it('an empty folder gets every file of the scaffold', () => {
+    fs.mkdirSync(path.join(project, 'services', 'payments'));
+    const { code, out, err } = run(project, ['payments', '--complete']);
+    expect(err).toEqual([]);
+    expect(code).toBe(EXIT.created);
+    expect(out.slice(0, 5)).toEqual([
+      'Completing service "payments"',
+      '  created services/payments/handler.ts',
+      '  created services/payments/service.ts',
+      '  created services/payments/synthetic.ts',
+      '  created services/payments/handler.test.ts',
+    ]);
+    jest.resetModules();
+    expect(
+      loadApp(project).stages.every((s) => s.services.some((x) => x.name === 'payments')),
+    ).toBe(true);
+  });
+
+  it('a folder the stage entries already list: the files only, the stage entries untouched', () => {
+    halfMade();
+    const qa = path.join(project, 'stages', 'qa.ts');
+    fs.writeFileSync(qa, read(qa).replace("'beta-two']", "'beta-two', 'payments']"));
+    const before = snapshot(project);
+    const { code, err } = run(project, ['payments', '--complete']);
+    expect({ code, err }).toEqual({ code: EXIT.created, err: [] });
+    expect(changedFiles(before, snapshot(project))).toEqual([
+      'docs/pipeline.md',
+      'services/payments/synthetic.ts',
+    ]);
+  });
+
+  it('a failure part-way removes what it wrote and keeps what was there', () => {
+    halfMade();
+    const before = snapshot(project);
+    const { code, err } = run(project, ['payments', '--complete'], {
+      validate: () => {
+        throw new Error('planted failure');
+      },
+    });
+    expect(code).toBe(EXIT.failed);
+    expect(err).toEqual([
+      '✖ new-service: failed while validating the configuration with "payments" added: planted failure',
+      '  rolled back: restored stages/live.ts, restored stages/qa.ts, removed services/payments/synthetic.ts',
+    ]);
+    expect(snapshot(project)).toEqual(before);
+    expect(read(payments('service.ts'))).toContain('memoryMb: 512');
+  });
+
+  it.each([
+    [
+      'no such folder',
+      () => undefined,
+      'new-service: services/payments/ does not exist: there is nothing to complete. Fix: npm run new-service -- payments',
+    ],
+    [
+      'a complete folder',
+      () =>
+        writeFiles(project, {
+          'services/payments/handler.ts': GOOD_HANDLER,
+          'services/payments/service.ts': "export const service = { name: 'payments' };\n",
+          'services/payments/synthetic.ts': 'export const checks = [];\n',
+        }),
+      'new-service: services/payments/ already holds handler.ts, service.ts, synthetic.ts: there is nothing to complete. Fix: edit services/payments/ directly',
+    ],
+    [
+      'a definition it keeps that is invalid',
+      () =>
+        writeFiles(project, {
+          'services/payments/service.ts':
+            "export const service = { name: 'payments', memoryMb: 64 };\n",
+        }),
+      `new-service: the name "payments" cannot be completed: Service definition "payments" (services/payments/service.ts): memoryMb is 64: is below Lambda's minimum of 128 MB. Fix: use 128 to 10240`,
+    ],
+  ])('refuses %s and writes nothing', (_, prepare, message) => {
+    prepare();
+    const before = snapshot(project);
+    const { code, out, err } = run(project, ['payments', '--complete']);
+    expect({ code, out, err }).toEqual({ code: EXIT.refused, out: [], err: [message] });
+    expect(snapshot(project)).toEqual(before);
   });
 });
 

@@ -47,7 +47,9 @@ describe('npm run plan (child process)', () => {
       const block = result.stdout.slice(result.stdout.indexOf(heading)).split('\n\n')[0];
       expect(block).toMatch(new RegExp(`^ {2}strategy +${stage.strategy.label} `, 'm'));
       expect(block).toMatch(
-        stage.approval ? /^ {2}approval +manual approval before wave 1$/m : /^ {2}approval +none$/m,
+        stage.approval
+          ? /^ {2}approval +manual approval, a pipeline stage of its own before wave 1$/m
+          : /^ {2}approval +none$/m,
       );
       for (const wave of stage.waves) {
         const where = `pipeline stage ${wave.pipelineStage}: ${wave.environments.map(describeEnvironment).join(', ')}`;
@@ -93,12 +95,14 @@ describe('plan main()', () => {
     expect(stdout).toMatch(
       /^ {2}wave 2 +pipeline stage live-wave2: live-us \(555555555555 \/ us-east-1\), live-ap \(666666666666 \/ ap-southeast-2\)$/m,
     );
-    expect(stdout).toMatch(/^ {4}approval +Approve-live: a person promotes the release$/m);
+    expect(stdout).toMatch(
+      /^ {4}approval +pipeline stage Approve-live: a person promotes the release \(asked for inside the window\)$/m,
+    );
     expect(stdout).toMatch(
       /^ {4}smoke test +SmokeTest-live-wave2: 6 synthetic checks through the live aliases \(targets smoke\/live-wave2\.json/m,
     );
     expect(stdout).toMatch(
-      /^ {4}bake +20 min after 100%, watching fixture-pipeline-live-health in live-us and live-ap: an alarm rolls the wave back \(success condition, result ROLLBACK\)$/m,
+      /^ {4}bake +Bake-live-wave2: 20 min once the wave is at 100% \(beside the smoke tests\), watching fixture-pipeline-live-health in live-us and live-ap; an alarm fails the stage, which rolls the wave back \(on failure: ROLLBACK\)$/m,
     );
     expect(stdout).toMatch(/^ {4}order-history$/m);
     expect(stdout).toMatch(
@@ -120,7 +124,9 @@ describe('plan main()', () => {
     expect(stdout).toMatch(
       /^ {2}stop a canary +npm run ops -- stop --stage live --service <service>$/m,
     );
-    expect(stdout).toMatch(/^ {2}live-live-eu: manual approval +not counted +human time$/m);
+    expect(stdout).toMatch(
+      /^ {2}Approve-live: manual approval +not counted +human time, asked for inside the window$/m,
+    );
     expect(stdout).toMatch(
       /manual approval before live \(human time\) \+ waiting for the deployment window of live, not counted$/m,
     );

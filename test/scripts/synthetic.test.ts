@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -184,6 +184,36 @@ describe('main (in-process)', () => {
       ['broken', 'FAIL'],
       ['broken', 'FAIL'],
     ]);
+  });
+
+  it('names a package the handler or its checks import that is not installed, and the install', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'synthetic-packages-'));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    const checks = "export const checks = [{ name: 'answers', event: {}, expect: {} }];\n";
+    write(
+      'pads/handler.ts',
+      "import pad from 'left-pad';\nexport const handler = async () => pad;\n",
+    );
+    write('pads/synthetic.ts', checks);
+    write('sdk/handler.ts', "export { S3Client as handler } from '@aws-sdk/client-s3';\n");
+    write('sdk/synthetic.ts', checks);
+    write('checked/handler.ts', 'export const handler = async () => ({ statusCode: 200 });\n');
+    write('checked/synthetic.ts', `import 'left-pad';\n${checks}`);
+    const stderr = async (service: string) =>
+      (await runMain([service], { servicesDir: dir })).stderr;
+    expect(await stderr('pads')).toBe(
+      'synthetic: services/pads/handler.ts cannot be loaded: it imports "left-pad", which is not installed. Fix: npm install left-pad',
+    );
+    expect(await stderr('sdk')).toBe(
+      'synthetic: services/sdk/handler.ts cannot be loaded: it imports "@aws-sdk/client-s3", which is not installed. Fix: npm install --save-dev @aws-sdk/client-s3',
+    );
+    expect(await stderr('checked')).toBe(
+      'synthetic: services/checked/synthetic.ts cannot be loaded: it imports "left-pad", which is not installed. Fix: npm install --save-dev left-pad',
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('rejects unknown options and a missing service name with exit 2', async () => {

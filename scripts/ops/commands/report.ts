@@ -99,7 +99,7 @@ export const report: HistoryCommand = async (selection, deps, options) => {
 };
 
 /** Refuses an `--out` whose folder does not exist, before reading anything. */
-function checkFolder(file: string): void {
+export function checkFolder(file: string): void {
   const folder = path.dirname(path.resolve(file));
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
     throw new OpsError(

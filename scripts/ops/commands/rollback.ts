@@ -83,7 +83,7 @@ export const rollback: Command = async (selection, deps) => {
 };
 
 /** The wave to roll back: `--wave`, or the stage's only one. */
-function chosenWave(stage: StageModel, wave: WaveModel | undefined): WaveModel {
+export function chosenWave(stage: StageModel, wave: WaveModel | undefined): WaveModel {
   if (wave) return wave;
   if (stage.waves.length === 1) return stage.waves[0];
   throw new OpsError(

@@ -3,7 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from '../../../lib/config/config-error';
 import { Strategy } from '../../../lib/config/strategy';
-import { validateApp, type AppInput, type LoadedService } from '../../../lib/config/validate';
+import {
+  validateApp,
+  type AppInput,
+  type Loaded,
+  type LoadedService,
+} from '../../../lib/config/validate';
 
 /**
  * Configurations the config tests own: names, accounts and regions of their own, never the
@@ -89,8 +94,11 @@ export function fixtureInput(): AppInput {
 }
 
 /** A deep copy of the fixture, changed by `change`. */
-export function changed(change: (input: AppInput) => void): AppInput {
-  const input = structuredClone(fixtureInput());
+/** An input whose stages a test may reorder or remove. */
+export type ChangeableInput = Omit<AppInput, 'stages'> & { stages: Loaded[] };
+
+export function changed(change: (input: ChangeableInput) => void): AppInput {
+  const input: ChangeableInput = { ...structuredClone(fixtureInput()) } as ChangeableInput;
   change(input);
   return input;
 }

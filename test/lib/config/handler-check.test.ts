@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { handlerProblem } from '../../../lib/config/handler-check';
+import { ROOT } from '../../helpers/project';
 import { changed, messageOf, tempDir, writeFiles } from './fixtures';
 
 /** Handlers on disk, in a folder of the test's own; nothing in them ever runs. */
@@ -22,9 +23,21 @@ beforeAll(() => {
       'export const handler = async () => {\n  const ok = true;\n  return ok ? : 1;\n};\n',
     'services/broken-import/handler.ts': "export { handler } from './lib/util';\n",
     'services/broken-import/lib/util.ts': 'export const handler = (\n',
+    'services/needs-pad/handler.ts':
+      "import { pad } from './lib/pad';\nexport const handler = async () => pad('x');\n",
+    'services/needs-pad/lib/pad.ts':
+      "import leftPad from 'left-pad';\nexport const pad = (s: string) => leftPad(s, 3);\n",
+    'services/needs-sdk/handler.ts':
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => new DynamoDBClient({});\n",
+    'services/builtins/handler.ts':
+      "import { readFileSync } from 'node:fs';\nimport * as os from 'os';\nexport const handler = async () => [readFileSync, os];\n",
   });
+  // Packages resolve as in the project: from its node_modules, found above the services.
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 
 const check = (name: string, file = 'handler.ts') =>
   handlerProblem({
@@ -60,6 +73,35 @@ describe('the handler check reads exports from the bundle, without running the h
     expect(check('broken-import')).toBe(
       'services/broken-import/handler.ts does not compile: services/broken-import/lib/util.ts:2:1: Unexpected end of file. Fix: correct it there (npx tsc --noEmit shows every error)',
     );
+  });
+
+  it('names a package that is not installed, the file importing it and the npm install that fixes it', () => {
+    expect(check('needs-pad')).toBe(
+      'services/needs-pad/handler.ts imports "left-pad" (in services/needs-pad/lib/pad.ts:1), which is not installed, so the function cannot be bundled. Fix: npm install left-pad (a dependency: esbuild bundles it into the function), or remove the import',
+    );
+  });
+
+  it('accepts the package once it is installed, as the fix says', () => {
+    const installed = tempDir('installed');
+    writeFiles(installed, {
+      'node_modules/left-pad/package.json': '{ "name": "left-pad", "main": "index.js" }\n',
+      'node_modules/left-pad/index.js': 'module.exports = (s, n) => s.padStart(n);\n',
+      'services/needs-pad/handler.ts': read('services/needs-pad/handler.ts'),
+      'services/needs-pad/lib/pad.ts': read('services/needs-pad/lib/pad.ts'),
+    });
+    const entry = path.join(installed, 'services', 'needs-pad', 'handler.ts');
+    expect(handlerProblem({ entry, shown: 'services/needs-pad/handler.ts' })).toBeUndefined();
+    fs.rmSync(installed, { recursive: true, force: true });
+  });
+
+  it('an AWS SDK v3 client: a dev dependency, since the Lambda runtime provides it', () => {
+    expect(check('needs-sdk')).toBe(
+      'services/needs-sdk/handler.ts imports "@aws-sdk/client-dynamodb" (line 1), which is not installed: the Lambda runtime provides the AWS SDK v3, so the bundle leaves @aws-sdk/* out, but the type-check and the tests load it. Fix: npm install --save-dev @aws-sdk/client-dynamodb (a dev dependency; it stays external)',
+    );
+  });
+
+  it("takes Node.js's own modules for what they are", () => {
+    expect(check('builtins')).toBeUndefined();
   });
 
   it('checks a handler given as source, before it exists on disk', () => {
@@ -116,6 +158,12 @@ describe('validateApp() refuses a service whose handler cannot work', () => {
   it('a handler with a syntax error', () => {
     expect(messageOf(onDisk('broken'))).toBe(
       'Service definition "broken" (services/broken/service.ts): handler is "handler.ts", but services/broken/handler.ts does not compile: services/broken/handler.ts:3:15: Unexpected ":". Fix: correct it there (npx tsc --noEmit shows every error)',
+    );
+  });
+
+  it('a handler importing a package that is not installed', () => {
+    expect(messageOf(onDisk('needs-pad'))).toBe(
+      'Service definition "needs-pad" (services/needs-pad/service.ts): handler is "handler.ts", but services/needs-pad/handler.ts imports "left-pad" (in services/needs-pad/lib/pad.ts:1), which is not installed, so the function cannot be bundled. Fix: npm install left-pad (a dependency: esbuild bundles it into the function), or remove the import',
     );
   });
 

@@ -68,7 +68,7 @@ describe('loadApp() tells which file each stage entry comes from', () => {
       'stages/index.ts': `export const stages = [${JSON.stringify({ ...entry('inline'), memoryMb: 1 })}];\n`,
     });
     expect(messageOf(() => loadApp(root))).toBe(
-      'Stage entry "inline" (stages/index.ts): unknown field "memoryMb". Fix: remove it; the known fields are name, environment, waves, strategy, requiresApproval, allAtOnceReason, smokeTests, bakeMinutes, blockWhileAlarming, deploymentWindow, services',
+      'Stage entry "inline" (stages/index.ts): unknown field "memoryMb". Fix: remove it; the known fields are name, environment, waves, strategy, requiresApproval, allAtOnceReason, untestedReason, smokeTests, bakeMinutes, blockWhileAlarming, deploymentWindow, services',
     );
   });
 
@@ -92,6 +92,136 @@ describe('loadApp() tells which file each stage entry comes from', () => {
       /^stages\/a\.ts cannot be loaded: .+\. Fix: correct the file \(npx tsc --noEmit shows every error\)$/,
     );
     expect(message).not.toContain('\n');
+  });
+});
+
+describe('an entry of `stages` that is not a stage entry is named by its position, with the fix', () => {
+  const stages = {
+    'stages/dev.ts': stageFile('dev', entry('dev')),
+    'stages/prod.ts': stageFile('prod', entry('prod', 'live')),
+  };
+
+  it('a mistyped import: the position, the import at fault and what the stage file exports', () => {
+    const root = made({
+      ...stages,
+      'stages/index.ts':
+        "import { dev } from './dev';\nimport { prd } from './prod';\n\nexport const stages = [dev, prd];\n",
+    });
+    expect(messageOf(() => loadApp(root))).toBe(
+      "Stage entries (stages/index.ts): stages[1] is undefined, not a stage entry: stages/index.ts imports `prd` from './prod', which stages/prod.ts does not export (it exports `prod`). Fix: import `prod` instead (import { prod } from './prod') and list prod in stages",
+    );
+    // The fix, as printed, loads.
+    fs.writeFileSync(
+      path.join(root, 'stages/index.ts'),
+      "import { dev } from './dev';\nimport { prod } from './prod';\n\nexport const stages = [dev, prod];\n",
+    );
+    jest.resetModules();
+    expect(loadApp(root).stages.map((s) => s.name)).toEqual(['dev', 'prod']);
+  });
+
+  it('a stage file that exports nothing under the name imported', () => {
+    const root = made({
+      'stages/dev.ts': stageFile('dev', entry('dev')),
+      'stages/prod.ts': `const prod = ${JSON.stringify(entry('prod', 'live'))};\nvoid prod;\n`,
+      'stages/index.ts':
+        "import { dev } from './dev';\nimport { prod } from './prod';\nexport const stages = [dev, [prod]];\n",
+    });
+    expect(messageOf(() => loadApp(root))).toBe(
+      "Stage entries (stages/index.ts): stages[1][0] is undefined, not a stage entry: stages/index.ts imports `prod` from './prod', which stages/prod.ts does not export (it exports nothing). Fix: export `prod` from stages/prod.ts (export const prod = defineStage({ ... })), or import a name it exports",
+    );
+  });
+
+  it('undefined without an import at fault, and a value that is not an object', () => {
+    const root = made({
+      ...stages,
+      'stages/index.ts': "import { dev } from './dev';\nexport const stages = [dev, undefined];\n",
+    });
+    expect(messageOf(() => loadApp(root))).toBe(
+      'Stage entries (stages/index.ts): stages[1] is undefined, not a stage entry: a name listed there holds no value, usually one imported from a stage file that does not export it. Fix: import each stage by the name its file exports (npx tsc --noEmit names the import that does not match)',
+    );
+    const named = made({
+      ...stages,
+      'stages/index.ts': "import { dev } from './dev';\nexport const stages = [dev, 'prod'];\n",
+    });
+    expect(messageOf(() => loadApp(named))).toBe(
+      `Stage entries (stages/index.ts): stages[1] is "prod", not a stage entry. Fix: list the stage objects the stage files export, e.g. import { prod } from './prod' and export const stages = [dev, prod]`,
+    );
+  });
+
+  it('a default export where `stages` is expected: what the file exports, and the fix', () => {
+    const root = made({
+      ...stages,
+      'stages/index.ts': "import { dev } from './dev';\nexport default [dev];\n",
+    });
+    expect(messageOf(() => loadApp(root))).toBe(
+      'stages/index.ts does not export `stages` (it exports `default`). Fix: export it as `stages` (export const stages = ... instead of export default), or add `export const stages = ...`',
+    );
+  });
+});
+
+/** One stage, `dev`, deploying alpha. */
+const base = {
+  'stages/dev.ts': stageFile('dev', entry('dev')),
+  'stages/index.ts': "import { dev } from './dev';\nexport const stages = [dev];\n",
+};
+
+describe('a config file that cannot be loaded: what it imports or throws, and where', () => {
+  it('a package that is not installed: a dev dependency, since configuration runs at synth', () => {
+    const root = made({
+      ...base,
+      'stages/dev.ts': `import 'left-pad';\n${stageFile('dev', entry('dev'))}`,
+    });
+    expect(messageOf(() => loadApp(root))).toMatch(
+      /^stages\/dev\.ts cannot be loaded: it imports "left-pad"( \(in [^)]+\))?, which is not installed\. Fix: npm install --save-dev left-pad \(configuration files run at synth only: a dev dependency\)$/,
+    );
+  });
+
+  it('a file of its own that does not exist', () => {
+    const root = made({
+      ...base,
+      'services/alpha/synthetic.ts': "export { checks } from './checks';\n",
+    });
+    expect(messageOf(() => loadApp(root))).toMatch(
+      /^services\/alpha\/synthetic\.ts cannot be loaded: it imports '\.\/checks'( \(in [^)]+\))?, which does not exist\. Fix: correct the import, or create the file$/,
+    );
+  });
+
+  it('a file that throws when it runs: the error and the line, not a type-check hint', () => {
+    const root = made({
+      ...base,
+      'services/alpha/service.ts':
+        "export const service = { name: 'alpha' };\nthrow new RangeError('no such region');\n",
+    });
+    expect(messageOf(() => loadApp(root))).toBe(
+      'services/alpha/service.ts cannot be loaded: it throws RangeError: no such region (at services/alpha/service.ts:2:7). Fix: correct the file so that it loads without throwing: synth runs it to read the configuration',
+    );
+  });
+});
+
+describe('a service folder without the files of a service', () => {
+  it('an empty folder: what is missing, and both ways out', () => {
+    const root = made(base);
+    fs.mkdirSync(path.join(root, 'services', 'payments'));
+    expect(messageOf(() => loadApp(root))).toBe(
+      'services/payments/ has none of the files of a service (handler.ts, service.ts or synthetic.ts): every folder under services/ is a service. Fix: npm run new-service -- payments --complete writes the missing files and keeps the others, or remove services/payments/ if it is not a service (code that services share belongs outside services/)',
+    );
+    // The second way out, as printed.
+    fs.rmSync(path.join(root, 'services', 'payments'), { recursive: true });
+    expect(loadApp(root).stages[0].services.map((s) => s.name)).toEqual(['alpha']);
+  });
+
+  it('a half-made folder: the files it lacks', () => {
+    const root = made({ ...base, 'services/payments/handler.ts': GOOD_HANDLER });
+    expect(messageOf(() => loadApp(root))).toBe(
+      'services/payments/ has no service.ts or synthetic.ts (a service folder holds handler.ts, service.ts, synthetic.ts): every folder under services/ is a service. Fix: npm run new-service -- payments --complete writes the missing files and keeps the others, or remove services/payments/ if it is not a service (code that services share belongs outside services/)',
+    );
+  });
+
+  it('a folder whose name cannot be a service: only the way out that works', () => {
+    const root = made({ ...base, 'services/Shared_Code/util.ts': 'export const x = 1;\n' });
+    expect(messageOf(() => loadApp(root))).toBe(
+      'services/Shared_Code/ has none of the files of a service (handler.ts, service.ts or synthetic.ts): every folder under services/ is a service. Fix: remove services/Shared_Code/ if it is not a service (code that services share belongs outside services/)',
+    );
   });
 });
 

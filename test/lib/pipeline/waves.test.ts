@@ -1,7 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFindings } from '../../../lib/compliance/gate';
 import { loadApp } from '../../../lib/config/load';
-import type { AppModel } from '../../../lib/config/model';
+import { stageEnvironments, type AppModel } from '../../../lib/config/model';
+import { derivedNames } from '../../../lib/config/names';
 import { pipelineStageName, stageHealthAlarmName } from '../../../lib/resource-names';
 import { lintErrors, templatesIn } from '../../../scripts/lib/cfn-lint';
 import { readAssembly, type AssembledApp } from '../../helpers/default-app';
@@ -118,6 +119,21 @@ test('every environment has its monitoring, deployed before any stage', () => {
       .map((a) => a.Configuration!.StackName)
       .sort(),
   ).toEqual(app.environments.map((e) => e.monitoringStack.stackName).sort());
+});
+
+test('the deploy action names synth checks against their limit are the ones CDK Pipelines makes', () => {
+  // Waves of several environments and several monitoring stages prefix the actions with the
+  // Stage's id: the names the configuration check measures must be these, not shorter ones.
+  const pairs = model.stages.reduce((n, st) => n + stageEnvironments(st).length, 0);
+  const derived = model.stages
+    .flatMap((st) => derivedNames(st, model.pipelineName, 'pipeline.config.ts', pairs))
+    .filter((n) => n.kind === 'pipeline action')
+    .map((n) => n.name);
+  const synthesized = stages.flatMap((s) =>
+    s.Actions.filter((a) => a.Name.endsWith('.Deploy')).map((a) => a.Name),
+  );
+  expect(synthesized.some((name) => /^prod-[a-z0-9-]+-monitoring\./.test(name))).toBe(true);
+  expect(derived.sort()).toEqual(synthesized.sort());
 });
 
 test('the gate is clean, cross-region support stacks included', () => {

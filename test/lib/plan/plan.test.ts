@@ -529,7 +529,7 @@ describe('the printed plan', () => {
       'bake',
     ]);
     expect(block).toMatch(
-      /^ {4}bake +Bake-live-wave1: 20 min after the smoke tests, watching fixture-pipeline-live-health in live-eu; an alarm fails the stage, which rolls the wave back and wave 2 never starts/m,
+      /^ {4}bake +Bake-live-wave1: 20 min once the wave is at 100% \(beside the smoke tests\), watching fixture-pipeline-live-health in live-eu; an alarm fails the stage, which rolls the wave back and wave 2 never starts/m,
     );
     expect(block).toMatch(
       /^ {4}entry +holds the release outside the window \* 0-59 9-16 \? \* MON-FRI \(Europe\/Berlin\) and while fixture-pipeline-live-health is in ALARM in live-eu, up to 60 min, then fails naming it/m,

@@ -33,7 +33,7 @@ function files(dir: string): Record<string, string> {
   return out;
 }
 
-test('bundles every service once, the hook and the judge, and per service its hook with its checks, per stage its judge with its services', () => {
+test("bundles every service once, the hook, the judge and the bake's health gate, and per service its hook with its checks, per stage its judge with its services", () => {
   expect(fs.readdirSync(bundles.dir).sort()).toEqual(
     [
       'alpha',
@@ -42,10 +42,11 @@ test('bundles every service once, the hook and the judge, and per service its ho
       '_hook-beta-two',
       '_traffic-hook',
       '_release-judge',
+      '_health-gate',
       ...model.stages.map((s) => `_judge-${s.name}`),
     ].sort(),
   );
-  for (const dir of ['alpha', 'beta-two', '_traffic-hook', '_release-judge']) {
+  for (const dir of ['alpha', 'beta-two', '_traffic-hook', '_release-judge', '_health-gate']) {
     expect(fs.readdirSync(path.join(bundles.dir, dir)).sort()).toEqual([
       'index.js',
       'index.js.map',

@@ -73,7 +73,7 @@ export function hookEnv(checksFile: string): {
 }
 
 /** Time the test hooks keep back for reporting. */
-export const RESERVE_MS = 300;
+export const RESERVE_MS = 1_000;
 
 /**
  * A hook with SDK clients (mocked or not by the caller), a recording logger, a short reserve

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import path from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -248,6 +249,21 @@ describe('failures give one clear line and a non-zero exit', () => {
       ['rollback', '--stage', 'live1', '--service', 'payments'],
       'ops: rollback acts on the pipeline stage of a whole wave, every service and environment in it: drop --service (choose the wave with --wave)',
     ],
+    [
+      'rollback of a stage in waves without --wave',
+      ['rollback', '--stage', 'edge', '--yes'],
+      "ops: rollback acts on one wave's pipeline stage: add --wave (stage edge deploys in waves 1 to 2; roll back the later waves first)",
+    ],
+    [
+      'an option of another command',
+      ['status', '--stage', 'live1', '--window', '5'],
+      'ops: status takes no --window: it is an option of metrics only. Fix: drop --window (see --help)',
+    ],
+    [
+      'an option of report on a stage command',
+      ['watch', '--stage', 'live1', '--json'],
+      'ops: watch takes no --json: it is an option of report only. Fix: drop --json (see --help)',
+    ],
   ])('%s', async (_, argv, line) => {
     const { code, err, out, h } = await run(argv);
     expect(code).toBe(2);
@@ -256,6 +272,55 @@ describe('failures give one clear line and a non-zero exit', () => {
     expect(h.calls('sts')).toEqual([]);
     expect(h.calls('cloudformation')).toEqual([]);
   });
+
+  test.each(['rollback', 'override'])(
+    '%s without --yes and no terminal to ask on: refused before any credentials are looked up',
+    async (command) => {
+      const h = harness();
+      let made = 0;
+      const { code, err } = await runOps([command, '--stage', 'live2'], h, model, {
+        confirm: undefined,
+        interactive: false,
+        createClients: () => {
+          made++;
+          return h.clients;
+        },
+      });
+      expect(code).toBe(2);
+      expect(err).toEqual([
+        `ops: ${command} asks for a confirmation, and there is no terminal to ask on: run it in a terminal, or pass --yes`,
+      ]);
+      expect(made).toBe(0);
+    },
+  );
+
+  test.each<[string, string[], string]>([
+    [
+      'a --since in the future',
+      ['report', '--since', '2999-01-01'],
+      'ops: --since 2999-01-01 starts at 2999-01-01 00:00:00 UTC, not before now (2030-01-01 00:00:00 UTC): name a day in the past',
+    ],
+    [
+      'an --out in a folder that does not exist',
+      ['report', '--out', '/no/such/folder/chart.md'],
+      'ops: --out /no/such/folder/chart.md: the folder /no/such/folder does not exist: create it or name another file',
+    ],
+  ])(
+    'report, %s: bad input, exit 1, before any credentials are looked up',
+    async (_, argv, line) => {
+      const h = harness();
+      let made = 0;
+      const { code, err } = await runOps(argv, h, model, {
+        now: () => new Date('2030-01-01T00:00:00Z'),
+        createClients: () => {
+          made++;
+          return h.clients;
+        },
+      });
+      expect({ code, err }).toEqual({ code: 1, err: [line] });
+      expect(made).toBe(0);
+    },
+  );
 
   test('an unknown AWS region in the configuration: refused before any client is made', async () => {
     const lost = stageModel([serviceModel('payments')], 'lost', { region: 'us-east-9' });
@@ -572,6 +637,35 @@ describe('npm run ops (child process)', () => {
     expect(lines[0]).toMatch(/^ops: no AWS credentials: configure credentials for account /);
     for (const e of stageEnvironments(stage)) expect(lines[0]).toContain(`account ${e.account}`);
     expect(lines[0]).toMatch(/e\.g\. AWS_PROFILE=<profile> or aws sso login$/);
+  });
+
+  test('an AWS profile that does not exist: named, with the profiles there, before any usage of AWS', () => {
+    const stage = loadApp(ROOT).stages[0];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-profile-'));
+    const config = path.join(dir, 'config');
+    fs.writeFileSync(
+      config,
+      '[default]\nregion = eu-west-1\n\n[profile dev-admin]\nregion = eu-west-1\n',
+    );
+    const { status, stderr } = cli(['status', '--stage', stage.name], {
+      AWS_PROFILE: 'dev-admn',
+      AWS_CONFIG_FILE: config,
+    });
+    expect(status).toBe(2);
+    expect(stderrLines(stderr)).toEqual([
+      `ops: AWS profile "dev-admn" (AWS_PROFILE) is not in ${config} or ${path.join(ROOT, 'no-such-aws-credentials')}: the AWS SDK finds no credentials for it (the profiles there are default and dev-admin). Fix: did you mean "dev-admin"? set AWS_PROFILE to a profile that exists, create this one (aws configure --profile dev-admn, or aws configure sso --profile dev-admn), or unset AWS_PROFILE to use the default credentials`,
+    ]);
+    // A usage error still comes first.
+    const usage = cli(['status', '--stage', 'no-such-stage'], {
+      AWS_PROFILE: 'dev-admn',
+      AWS_CONFIG_FILE: config,
+    });
+    expect(stderrLines(usage.stderr)).toEqual([
+      expect.stringMatching(
+        /^ops: unknown stage "no-such-stage": the stages \(stages\/index\.ts\) are /,
+      ),
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('without network: one line naming the fix, exit 2', () => {

@@ -275,7 +275,7 @@ describe('one wave', () => {
 
   test('a release waiting for its approval (a stage of its own before the wave): says so, and follows it in', async () => {
     const h = harness();
-    const approval = (latestExecution: ReturnType<typeof running>) =>
+    const approval = (latestExecution: ReturnType<typeof running> | ReturnType<typeof succeeded>) =>
       stageState('Approve-live1', { latestExecution });
     pipelineStates(
       h,
