@@ -15,4 +15,6 @@ module.exports = {
   // Synthesizes the project's app once for the run (test/helpers/default-app.ts).
   globalSetup: '<rootDir>/test/jest/global-setup.ts',
   globalTeardown: '<rootDir>/test/jest/global-teardown.ts',
+  // No CDK built-in CloudFormation validation in the tests' own synths (see the file).
+  setupFiles: ['<rootDir>/test/jest/cdk-validation-off.ts'],
 };
