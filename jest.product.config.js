@@ -1,0 +1,18 @@
+const user = require('./jest.config');
+
+/**
+ * The product tier, `npm run test:product` (and `.ci/run`): test/product/, the product's heavier
+ * checks of itself. They run the real CLIs (`npx cdk synth`, `npm run new-service`, ...) on
+ * throw-away copies of the project, synthesize it at two paths, synthesize the examples and
+ * check the generated docs. None reads the app the user tier synthesizes once per run, and their
+ * synths keep CDK's built-in validation, as the CLI does. See jest.config.js for the user tier.
+ *
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  ...user,
+  roots: ['<rootDir>/test/product'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  globalSetup: '<rootDir>/test/jest/product-global-setup.ts',
+  setupFiles: [],
+};
