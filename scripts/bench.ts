@@ -20,6 +20,7 @@ import {
   scenarioLabel,
   type JobResult,
 } from './bench/report';
+import { sectionOf, withSection } from './bench/test-timing';
 import { Workspace } from './bench/workspace';
 
 const ROOT = path.join(__dirname, '..');
@@ -108,7 +109,10 @@ async function bench(args: BenchArgs): Promise<number> {
   if (args.write) {
     const command = `npm run bench${args.full ? ' -- --full' : ''}`;
     const file = path.join(ROOT, 'docs', 'benchmarks.md');
-    fs.writeFileSync(file, benchmarksPage(report, command));
+    // The section of `npm run bench:tests` stays as that command wrote it.
+    const kept = fs.existsSync(file) ? sectionOf(fs.readFileSync(file, 'utf8')) : undefined;
+    const page = benchmarksPage(report, command);
+    fs.writeFileSync(file, kept === undefined ? page : withSection(page, kept));
     console.log(`written to ${path.relative(process.cwd(), file) || file}`);
   }
   const failed = results.some((r) => !r.ok);
