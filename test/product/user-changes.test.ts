@@ -11,6 +11,8 @@ import { ROOT } from '../helpers/project';
  * Build runs, and `npx cdk synth` must stay green on the changed copy: the tests follow the
  * user's configuration, not the sample's. The hand edits leave docs/pipeline.md stale (the
  * scaffold regenerated it, the edits came after), and that must not fail their release.
+ *
+ * @longest runs npm test in the changed copy, after a synth: the sequencer starts it first.
  */
 jest.setTimeout(600_000);
 
