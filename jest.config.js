@@ -6,8 +6,9 @@ const os = require('os');
  * (test/lib/, test/runtime/, test/scripts/). Everything except test/product/.
  *
  * The product tier, `npm run test:product` (jest.product.config.js), is test/product/: the
- * product's heavier checks of itself, which run the real CLIs, copy the project or synthesize it
- * more than once. docs/testing.md says why each file is in its tier.
+ * product's heavier checks of itself, which synthesize whole pipelines of their own, run the
+ * real CLIs or copy the project. The rule: the user tier synthesizes one whole app, the user's.
+ * docs/testing.md says why each file is in its tier.
  *
  * @type {import('jest').Config}
  */

@@ -2,10 +2,11 @@ const user = require('./jest.config');
 
 /**
  * The product tier, `npm run test:product` (and `.ci/run`): test/product/, the product's heavier
- * checks of itself. They run the real CLIs (`npx cdk synth`, `npm run new-service`, ...) on
- * throw-away copies of the project, synthesize it at two paths, synthesize the examples and
- * check the generated docs. None reads the app the user tier synthesizes once per run, and their
- * synths keep CDK's built-in validation, as the CLI does. See jest.config.js for the user tier.
+ * checks of itself. They synthesize whole fixture pipelines, run the real CLIs (`npx cdk synth`,
+ * `npm run new-service`, ...) on throw-away copies of the project, synthesize it at two paths,
+ * synthesize the examples and check the generated docs. None reads the app the user tier
+ * synthesizes once per run, and none gets the user tier's CDK_VALIDATION=false: the commands
+ * they start run as a user's do. See jest.config.js for the user tier.
  *
  * @type {import('jest').Config}
  */

@@ -1,14 +1,9 @@
-import { Strategy } from '../../../lib/config/strategy';
-import { breaches, evaluate, type Minute, type Traffic } from '../../helpers/alarm-evaluation';
-import { readAssembly } from '../../helpers/default-app';
-import {
-  deployedServices,
-  ofType,
-  resourcesOf,
-  type Resource,
-} from '../../helpers/deployed-service';
-import { appModel, serviceModel, stageModel } from '../../helpers/model';
-import { synthFast } from '../../helpers/synth';
+import { Strategy } from '../../lib/config/strategy';
+import { breaches, evaluate, type Minute, type Traffic } from '../helpers/alarm-evaluation';
+import { readAssembly } from '../helpers/default-app';
+import { deployedServices, ofType, resourcesOf, type Resource } from '../helpers/deployed-service';
+import { appModel, serviceModel, stageModel } from '../helpers/model';
+import { synthFast } from '../helpers/synth';
 
 /**
  * What the synthesized alarms decide in a canary minute: the deployment group's alarms roll a
