@@ -4,9 +4,10 @@ const user = require('./jest.config');
  * The product tier, `npm run test:product` (and `.ci/run`): test/product/, the product's heavier
  * checks of itself. They synthesize whole fixture pipelines, run the real CLIs (`npx cdk synth`,
  * `npm run new-service`, ...) on throw-away copies of the project, synthesize it at two paths,
- * synthesize the examples and check the generated docs. None reads the app the user tier
- * synthesizes once per run, and none gets the user tier's CDK_VALIDATION=false: the commands
- * they start run as a user's do. See jest.config.js for the user tier.
+ * synthesize the examples and check the generated docs. The project's app is synthesized once
+ * per run here too (plan-vs-synth compares the plan of the project's configuration with it),
+ * but none gets the user tier's CDK_VALIDATION=false: the commands they start run as a user's
+ * do. See jest.config.js for the user tier.
  *
  * @type {import('jest').Config}
  */
@@ -14,6 +15,5 @@ module.exports = {
   ...user,
   roots: ['<rootDir>/test/product'],
   testPathIgnorePatterns: ['/node_modules/'],
-  globalSetup: '<rootDir>/test/jest/product-global-setup.ts',
   setupFiles: [],
 };

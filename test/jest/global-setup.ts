@@ -22,10 +22,11 @@ export interface SetupGlobals {
 const NODE_OPTIONS = '--v8-pool-size=1';
 
 /**
- * What every run of either tier needs before its tests: one temporary folder for the whole run,
- * and the variables the workers and the commands they start inherit.
+ * Starts synthesizing the project's app once for the whole run (synth-default-app.ts) in a
+ * child process and returns at once: the first test files run meanwhile, and the tests of the
+ * app wait for its assembly (`defaultApp()`). The workers inherit the variables.
  */
-export function prepareRun(): void {
+export default function globalSetup(): void {
   // Every temporary folder of the run (copies of the project, assemblies) goes in one folder
   // that the teardown removes: the workers and the commands they start inherit TMPDIR.
   const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-canary-tests-'));
@@ -38,16 +39,6 @@ export function prepareRun(): void {
   if (!options.includes('--v8-pool-size')) {
     process.env.NODE_OPTIONS = `${options} ${NODE_OPTIONS}`.trim();
   }
-}
-
-/**
- * The user tier's setup: prepares the run, then starts synthesizing the project's app once for
- * the whole run (synth-default-app.ts) in a child process and returns at once: the first test
- * files run meanwhile, and the tests of the app wait for its assembly (`defaultApp()`). The
- * workers inherit the variables.
- */
-export default function globalSetup(): void {
-  prepareRun();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'default-app-'));
   const log = fs.openSync(path.join(dir, 'synth.log'), 'w');
   const child = spawn(
