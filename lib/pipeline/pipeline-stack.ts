@@ -118,17 +118,13 @@ export class PipelineStack extends Stack {
     const monitoring = this.pipeline.addWave(MONITORING_WAVE);
     this.monitoringStages = model.stages.flatMap((stage) =>
       stageEnvironments(stage).map((environment) => {
-        const monitoringStage = new MonitoringStage(
-          this,
-          monitoringStageId(stage, environment),
-          {
-            stage,
-            environment,
-            pipelineAccount: model.pipelineEnv.account,
-            notificationEmails: model.notificationEmails,
-            code: props.code,
-          },
-        );
+        const monitoringStage = new MonitoringStage(this, monitoringStageId(stage, environment), {
+          stage,
+          environment,
+          pipelineAccount: model.pipelineEnv.account,
+          notificationEmails: model.notificationEmails,
+          code: props.code,
+        });
         monitoring.addStage(monitoringStage);
         return monitoringStage;
       }),

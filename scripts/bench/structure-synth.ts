@@ -34,7 +34,7 @@ export function standInCode(dir: string): FunctionCode {
     service: (name) => code(name),
     hook: (service) => code(`_hook-${service}`),
     judge: (stage) => code(`_judge-${stage}`),
-    gate: () => code("_health-gate"),
+    gate: () => code('_health-gate'),
   };
 }
 
