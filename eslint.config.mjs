@@ -19,7 +19,15 @@ const noCdkInRuntime = {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '.bench/**', '**/*.js', '**/*.d.ts'],
+    ignores: [
+      'node_modules/**',
+      'cdk.out/**',
+      'coverage/**',
+      '.bench/**',
+      '.cache/**',
+      '**/*.js',
+      '**/*.d.ts',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,

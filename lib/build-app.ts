@@ -20,6 +20,8 @@ export interface BuildAppOptions {
   readonly tools?: ToolVersions;
   /** @default {} */
   readonly appProps?: AppProps;
+  /** The App to build into, already created (`appProps` is then not used). @default a new App */
+  readonly app?: App;
   /** @default the model's functions bundled by `FunctionBundles.build` into the app's outdir */
   readonly code?: FunctionCode;
   /**
@@ -35,7 +37,7 @@ export interface BuildAppOptions {
  * stack with one Stage per stage entry. `bin/app.ts` and the tests both build it this way.
  */
 export function buildApp(model: AppModel, options: BuildAppOptions = {}): BuiltApp {
-  const app = new App(options.appProps);
+  const app = options.app ?? new App(options.appProps);
   const deployChecks = options.compliance !== false ? addComplianceChecks(app) : undefined;
   acknowledgeReviewedWildcards(app);
   const code = options.code ?? FunctionBundles.build(model, app.outdir);

@@ -16,8 +16,15 @@ export function synthSummary(
   model: AppModel,
   checked: readonly TemplateMeasurements[],
   findings: readonly Finding[],
+  options: {
+    /** The folder the configuration came from, when not the project's root. */
+    readonly configRoot?: string;
+  } = {},
 ): string[] {
-  const lines = [`Pipeline ${model.pipelineName}: ${model.stages.length} stage(s), in cdk.out/`];
+  const from = options.configRoot === undefined ? '' : ` (configuration ${options.configRoot})`;
+  const lines = [
+    `Pipeline ${model.pipelineName}${from}: ${model.stages.length} stage(s), in cdk.out/`,
+  ];
   for (const stage of model.stages) {
     const where = stageEnvironments(stage)
       .map((e) => `${e.region}/${e.account}`)

@@ -23,6 +23,7 @@ import {
   scenarioLabel,
   type JobResult,
 } from './bench/report';
+import { sectionOf, withSection } from './bench/test-timing';
 import { Workspace } from './bench/workspace';
 
 const ROOT = path.join(__dirname, '..');
@@ -120,7 +121,10 @@ async function bench(args: BenchArgs): Promise<number> {
       console.error(refusal);
     } else {
       const file = path.join(ROOT, BENCHMARKS_PAGE);
-      fs.writeFileSync(file, benchmarksPage(report, 'npm run bench -- --full'));
+      // The section of `npm run bench:tests` stays as that command wrote it.
+      const kept = fs.existsSync(file) ? sectionOf(fs.readFileSync(file, 'utf8')) : undefined;
+      const page = benchmarksPage(report, 'npm run bench -- --full');
+      fs.writeFileSync(file, kept === undefined ? page : withSection(page, kept));
       console.log(`written to ${path.relative(process.cwd(), file) || file}`);
     }
   }

@@ -3,9 +3,11 @@ import { definePipelineConfig } from '../../lib/config/define';
 /**
  * Prod in three regions: the same pipeline and services as the project's own configuration,
  * with prod deployed in two waves (see stages/prod.ts). Placeholder accounts; it synthesizes
- * offline like the default configuration, loaded with its stages and the project's services by
+ * offline like the default configuration, with its stages and the project's services, where it
+ * is, without copying:
  *
- *   loadApp(root, { configRoot: 'examples/three-region-prod' }) (lib/config/load.ts)
+ *   npx cdk synth -c config=examples/three-region-prod
+ *   npm run plan -- --config examples/three-region-prod
  *
  * Every region a stage deploys to is in pipeline.regions: bootstrap the tools account in each
  * (npx cdk bootstrap aws://111111111111/eu-west-1 ...) and each target account and region with
@@ -26,10 +28,11 @@ export const config = definePipelineConfig({
   },
   environments: {
     dev: { account: '222222222222', region: 'us-east-1' },
-    // One prod account in three regions; each environment could be its own account too.
-    'prod-us': { account: '333333333333', region: 'us-east-1' },
-    'prod-eu': { account: '333333333333', region: 'eu-west-1' },
-    'prod-ap': { account: '333333333333', region: 'ap-southeast-2' },
+    // One prod account in three regions; each environment could be its own account too. Named
+    // by region: prod deploys to them as prod-us, prod-eu and prod-ap (<stage>-<environment>).
+    us: { account: '333333333333', region: 'us-east-1' },
+    eu: { account: '333333333333', region: 'eu-west-1' },
+    ap: { account: '333333333333', region: 'ap-southeast-2' },
   },
   notifications: { emails: [] },
 });

@@ -37,6 +37,11 @@ export function readAppInput(
   except?: string,
 ): AppInput {
   const configRoot = path.resolve(rootDir, options.configRoot ?? '.');
+  if (!fs.existsSync(configRoot) || !fs.statSync(configRoot).isDirectory()) {
+    throw new ConfigError(
+      `The configuration folder ${options.configRoot} does not exist. Fix: name a folder of the project holding pipeline.config.ts and stages/, e.g. examples/three-region-prod`,
+    );
+  }
   const config = requireExport(rootDir, path.join(configRoot, 'pipeline.config.ts'), 'config');
   const stagesDir = path.join(configRoot, 'stages');
   // Each stage file first, so that one that does not load is named, not the index importing it.

@@ -18,37 +18,69 @@ export interface PlanCliIo {
   readonly root: string;
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
-  /** @default `loadApp(root)`, the configuration the CDK app is built from */
-  readonly load?: () => AppModel;
+  /**
+   * Loads the configuration, from the project's root or from the folder `--config` names.
+   * @default `loadApp(root, { configRoot })`, the configuration the CDK app is built from
+   */
+  readonly load?: (configRoot?: string) => AppModel;
 }
 
 const HELP = `Usage:
-  npm run plan                 print the delivery plan
-  npm run plan -- --write      print it and write ${PIPELINE_DOC}
-  npm run plan -- --check      exit 1 if ${PIPELINE_DOC} is not what --write would write
+  npm run plan                        print the delivery plan
+  npm run plan -- --write             print it and write ${PIPELINE_DOC}
+  npm run plan -- --check             exit 1 if ${PIPELINE_DOC} is not what --write would write
+  npm run plan -- --config <folder>   print the plan of the configuration in <folder>, e.g.
+                                      examples/three-region-prod (as npx cdk synth -c config=<folder>)
 
 Reads pipeline.config.ts, stages/ and services/ exactly as the CDK app does.
 Exit codes: 0 ok, 1 ${PIPELINE_DOC} is stale (--check), 2 usage or configuration error.`;
 
+interface PlanArgs {
+  write: boolean;
+  check: boolean;
+  help: boolean;
+  /** The folder `--config` names, holding another `pipeline.config.ts` and `stages/`. */
+  configRoot?: string;
+}
+
+/** The arguments `main` knows, or why they are not usable. */
+function parseArgv(argv: readonly string[]): PlanArgs | { error: string } {
+  const args: PlanArgs = { write: false, check: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--write') args.write = true;
+    else if (arg === '--check') args.check = true;
+    else if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg === '--config' && argv[i + 1] !== undefined && !argv[i + 1].startsWith('-')) {
+      args.configRoot = argv[++i];
+    } else if (arg === '--config') return { error: 'plan: --config needs a folder (see --help)' };
+    else return { error: `plan: unknown argument "${arg}" (see --help)` };
+  }
+  if (args.write && args.check) return { error: 'plan: use either --write or --check, not both' };
+  if (args.configRoot !== undefined && (args.write || args.check)) {
+    return {
+      error: `plan: ${PIPELINE_DOC} describes the project's own configuration: --config only prints the plan of another`,
+    };
+  }
+  return args;
+}
+
 /** Runs the command and returns its exit code; never calls `process.exit`. */
 export function main(io: PlanCliIo): number {
-  const unknown = io.argv.filter((a) => !['--write', '--check', '-h', '--help'].includes(a));
-  if (unknown.length > 0 || (io.argv.includes('--write') && io.argv.includes('--check'))) {
-    io.stderr(
-      unknown.length > 0
-        ? `plan: unknown argument "${unknown[0]}" (see --help)`
-        : 'plan: use either --write or --check, not both',
-    );
+  const args = parseArgv(io.argv);
+  if ('error' in args) {
+    io.stderr(args.error);
     return EXIT.usage;
   }
-  if (io.argv.includes('-h') || io.argv.includes('--help')) {
+  if (args.help) {
     io.stdout(HELP);
     return EXIT.ok;
   }
 
   let model: AppModel;
   try {
-    model = io.load ? io.load() : loadApp(io.root);
+    const { configRoot } = args;
+    model = io.load ? io.load(configRoot) : loadApp(io.root, { configRoot });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr(`plan: invalid configuration\n  ${error.message}`);
@@ -59,7 +91,7 @@ export function main(io: PlanCliIo): number {
   const file = path.join(io.root, PIPELINE_DOC);
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
 
-  if (io.argv.includes('--check')) {
+  if (args.check) {
     if (current === doc) {
       io.stdout(`${PIPELINE_DOC} is up to date.`);
       return EXIT.ok;
@@ -69,8 +101,9 @@ export function main(io: PlanCliIo): number {
   }
 
   io.stdout(renderPlanText(plan));
+  if (args.configRoot !== undefined) return EXIT.ok;
   io.stdout('');
-  if (io.argv.includes('--write')) {
+  if (args.write) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, doc);
     io.stdout(

@@ -30,11 +30,12 @@ export function renderPipelineDoc(plan: Plan): string {
     [
       `This page is generated. \`${WRITE_COMMAND}\` renders it from the configuration the CDK app`,
       'itself is built from (`pipeline.config.ts`, `stages/*.ts`, `services/*/`), so do not edit it',
-      'by hand: change the configuration and regenerate. `npm test` fails while this page is stale',
-      '(`npm run plan -- --check` runs the same check alone), and another test compares the plan',
-      'with the synthesized pipeline: the stages and waves in order, approvals, entry conditions,',
-      'smoke tests and bakes, and per service the CodeDeploy configuration, the release alarms and',
-      'the hooks. `npm run plan` prints the same plan in the terminal.',
+      'by hand: change the configuration and regenerate (`npm run new-service` regenerates it). A',
+      'stale page never fails a release: `npm test` does not check it, and `npm run plan -- --check`',
+      'says whether it is current. A test compares the plan with the synthesized pipeline: the',
+      'stages and waves in order, approvals, entry conditions, smoke tests and bakes, and per service',
+      'the CodeDeploy configuration, the release alarms and the hooks. `npm run plan` prints the',
+      'same plan in the terminal.',
     ].join('\n'),
     [
       `- Pipeline: ${code(plan.pipelineName)} in account ${plan.pipelineEnv.account}, ${plan.pipelineEnv.region}`,

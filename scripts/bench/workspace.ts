@@ -14,6 +14,8 @@ export interface CommandResult {
   readonly cpuSeconds?: number;
   /** The last lines of its output, for a failure message. */
   readonly tail: string;
+  /** Its output, stdout and stderr as they came, the last 20,000 characters of it. */
+  readonly output: string;
 }
 
 /**
@@ -76,7 +78,7 @@ export class Workspace {
         fs.rmSync(timeFile, { force: true });
         const measured = kb > 0 ? { peakMb: Math.round(kb / 1024), cpuSeconds: user + system } : {};
         const tail = output.trim().split('\n').slice(-6).join('\n');
-        resolve({ status, seconds, ...measured, tail });
+        resolve({ status, seconds, ...measured, tail, output });
       };
       child.on('error', (error) => {
         output += String(error);

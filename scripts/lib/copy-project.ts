@@ -8,11 +8,16 @@ const ALWAYS_SKIPPED = ['.git', 'node_modules'];
 /**
  * Copies a project's source files into `dest` and links its node_modules, so a throw-away copy
  * can be changed and synthesized. What the project's .gitignore ignores (build output such as
- * cdk.out, compiled files) is left out. It reads the files themselves, not version control: it
- * works the same in a clone and in the source zip CodePipeline hands to CodeBuild, which has no
- * `.git`.
+ * cdk.out, compiled files, caches) is left out. It reads the files themselves, not version
+ * control: it works the same in a clone and in the source zip CodePipeline hands to CodeBuild,
+ * which has no `.git`. With `linkNodeModules: false` the copy has no node_modules, as a fresh
+ * clone has none.
  */
-export function copyProject(root: string, dest: string): string {
+export function copyProject(
+  root: string,
+  dest: string,
+  { linkNodeModules = true }: { linkNodeModules?: boolean } = {},
+): string {
   const gitignore = path.join(root, '.gitignore');
   const ignored = ignore().add(fs.existsSync(gitignore) ? fs.readFileSync(gitignore, 'utf8') : '');
   const walk = (relative: string): void => {
@@ -28,6 +33,8 @@ export function copyProject(root: string, dest: string): string {
     }
   };
   walk('');
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dest, 'node_modules'), 'dir');
+  if (linkNodeModules) {
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dest, 'node_modules'), 'dir');
+  }
   return dest;
 }

@@ -29,11 +29,15 @@ export function run(
   args: string[],
   timeoutMs = 120_000,
 ): Promise<RunResult> {
+  // As in a user's shell or a build: without the NODE_ENV=test that Jest sets for itself (the
+  // CDK reports findings differently under it), and without the CDK CLI's version check.
+  const env = { ...process.env };
+  delete env.NODE_ENV;
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd,
       timeout: timeoutMs,
-      env: { ...process.env, NODE_ENV: 'production', CDK_DISABLE_VERSION_CHECK: '1', CI: 'true' },
+      env: { ...env, CDK_DISABLE_VERSION_CHECK: '1', CI: 'true' },
     });
     let stdout = '';
     let stderr = '';

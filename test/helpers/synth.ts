@@ -15,9 +15,11 @@ export interface Synthesized extends BuiltApp {
 
 /**
  * Builds and synthesizes the app with the real bundles. The compliance gate is off unless
- * `gate` is set: template tests do not need it, and it costs seconds per synth. Tests of the
- * project's own app read the one assembly the globalSetup synthesizes (`defaultApp()`); this
- * is for the tests that need another model.
+ * `gate` is set: template tests do not need it, and it costs seconds per synth. Without the
+ * gate, the CDK's built-in CloudFormation validation is off too (the gate registers it): it
+ * reads the templates and changes nothing in them. Tests of the project's own app read the one
+ * assembly the globalSetup synthesizes (`defaultApp()`); this is for the tests that need
+ * another model.
  */
 export function synthApp(
   model: AppModel = loadApp(ROOT),
@@ -27,7 +29,7 @@ export function synthApp(
   }: { gate?: boolean; outdir?: string } = {},
 ): Synthesized {
   const built = buildApp(model, {
-    appProps: { context: cdkJsonContext(), outdir },
+    appProps: { context: cdkJsonContext(), outdir, builtinCloudFormationValidation: gate },
     compliance: gate,
   });
   built.app.synth();
@@ -43,11 +45,14 @@ export function inlineCode(): FunctionCode {
   return { service: code, hook: code, judge: code, gate: code };
 }
 
-/** Synthesizes a model with inline code and no gate into a new folder; returns the assembly. */
+/**
+ * Synthesizes a model with inline code and no gate (nor the CDK's built-in validation) into a
+ * new folder; returns the assembly.
+ */
 export function synthFast(model: AppModel): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-fast-'));
   const built = buildApp(model, {
-    appProps: { context: cdkJsonContext(), outdir },
+    appProps: { context: cdkJsonContext(), outdir, builtinCloudFormationValidation: false },
     compliance: false,
     code: inlineCode(),
   });

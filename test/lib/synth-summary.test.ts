@@ -52,6 +52,13 @@ test('one line per stage with its services, strategy, gates and every environmen
   );
 });
 
+test('names the configuration folder when it is not the project root', () => {
+  const lines = synthSummary(model, checked, [], { configRoot: 'examples/elsewhere' });
+  expect(lines[0]).toBe(
+    'Pipeline fixture-pipeline (configuration examples/elsewhere): 2 stage(s), in cdk.out/',
+  );
+});
+
 test('the nearest limits come first, one per rule, named by where they were measured', () => {
   const nearest = nearestLimits(checked);
   expect(nearest.map((n) => [n.measurement.rule.id, n.measurement.value, n.where])).toEqual([

@@ -358,7 +358,7 @@ describe('npm run new-service: refusals write nothing', () => {
     const original = read(config);
     fs.writeFileSync(
       config,
-      original.replace('"fixture-pipeline"', '"fixture-pipeline-with-a-much-longer-name"'),
+      original.replace('"fixture-pipeline"', '"fixture-pipeline-with-a-longer-name"'),
     );
     try {
       const changed = snapshot(project);
@@ -366,7 +366,7 @@ describe('npm run new-service: refusals write nothing', () => {
       expect({ code, err }).toEqual({
         code: EXIT.refused,
         err: [
-          'new-service: the name "settlement-reports" cannot be added: Stage entry "qa" (stages/qa.ts): services[2] is "settlement-reports": its post-traffic hook function would be named "fixture-pipeline-with-a-much-longer-name-qa-settlement-reports-post-hook", 72 characters, over Lambda\'s limit of 64 characters for function names. Fix: shorten the service name "settlement-reports", the stage name "qa" or pipelineName "fixture-pipeline-with-a-much-longer-name" (pipeline.config.ts) by 8 characters or more between them',
+          'new-service: the name "settlement-reports" cannot be added: Stage entry "qa" (stages/qa.ts): services[2] is "settlement-reports": its post-traffic hook function would be named "fixture-pipeline-with-a-longer-name-qa-settlement-reports-post-hook", 67 characters, over Lambda\'s limit of 64 characters for function names. Fix: shorten the service name "settlement-reports", the stage name "qa" or pipelineName "fixture-pipeline-with-a-longer-name" (pipeline.config.ts) by 3 characters or more between them',
         ],
       });
       expect(snapshot(project)).toEqual(changed);

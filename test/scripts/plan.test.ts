@@ -1,15 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../../lib/config/config-error';
-import { loadApp } from '../../lib/config/load';
 import type { AppModel } from '../../lib/config/model';
 import { EXIT, main } from '../../lib/plan/cli';
-import { buildPlan, describeEnvironment } from '../../lib/plan/plan';
 import { stressModel } from '../lib/plan/model-fixture';
-
-const ROOT = path.resolve(__dirname, '..', '..');
 
 /** Runs `main` in this process in a scratch root, capturing its output. */
 function runMain(argv: string[], root: string, load: () => AppModel = stressModel) {
@@ -24,53 +19,6 @@ function runMain(argv: string[], root: string, load: () => AppModel = stressMode
   });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
-
-describe('npm run plan (child process)', () => {
-  jest.setTimeout(60_000);
-
-  test('prints the Monitoring wave, every stage, wave, environment and service of the real configuration', () => {
-    const result = spawnSync('npm', ['run', '--silent', 'plan'], { cwd: ROOT, encoding: 'utf8' });
-    expect(result.status).toBe(0);
-    const plan = buildPlan(loadApp(ROOT));
-    for (const m of plan.monitoring.stacks) {
-      expect(result.stdout).toMatch(
-        new RegExp(
-          `^ {2}${m.stage} +${describeEnvironment(m.environment).replace(/[()]/g, '\\$&')} +${m.stackName} +health alarm ${m.healthAlarm}, `,
-          'm',
-        ),
-      );
-    }
-    plan.stages.forEach((stage, index) => {
-      const waves = stage.waves.length === 1 ? '' : `, ${stage.waves.length} waves`;
-      const heading = `Stage ${index + 1} of ${plan.stages.length}: ${stage.name}${waves}\n`;
-      expect(result.stdout).toContain(heading);
-      const block = result.stdout.slice(result.stdout.indexOf(heading)).split('\n\n')[0];
-      expect(block).toMatch(new RegExp(`^ {2}strategy +${stage.strategy.label} `, 'm'));
-      expect(block).toMatch(
-        stage.approval
-          ? /^ {2}approval +manual approval, a pipeline stage of its own before wave 1$/m
-          : /^ {2}approval +none$/m,
-      );
-      for (const wave of stage.waves) {
-        const where = `pipeline stage ${wave.pipelineStage}: ${wave.environments.map(describeEnvironment).join(', ')}`;
-        expect(block).toMatch(
-          new RegExp(`^ {2}wave ${wave.index} +${where.replace(/[()/.]/g, '\\$&')}$`, 'm'),
-        );
-      }
-      for (const service of stage.services) {
-        expect(block).toMatch(new RegExp(`^ {4}(.*, )?${service.name}(,.*)?$`, 'm'));
-      }
-      expect(block).toMatch(
-        new RegExp(
-          `^ {2}roll back +${stage.ops.rollback.join(', then ').replace(/[-[\]()]/g, '\\$&')}`,
-          'm',
-        ),
-      );
-    });
-    expect(result.stdout).toMatch(/^Release time, push to the end of \S+ \(estimate/m);
-    expect(result.stdout).toMatch(/^ {2}total: ~\d+ min \(estimate; /m);
-  });
-});
 
 describe('plan main()', () => {
   let root: string;
@@ -159,6 +107,31 @@ describe('plan main()', () => {
     expect(stale.stdout).toBe('');
     expect(stale.stderr).toMatch(
       /^docs\/pipeline\.md is out of date: .*Fix: run `npm run plan -- --write`/,
+    );
+  });
+
+  test('--config prints the plan of the configuration in that folder, and writes nothing', () => {
+    const folders: (string | undefined)[] = [];
+    const load = (configRoot?: string) => {
+      folders.push(configRoot);
+      return stressModel();
+    };
+    const shown = runMain(['--config', 'examples/other'], root, load);
+    expect(shown.code).toBe(EXIT.ok);
+    expect(folders).toEqual(['examples/other']);
+    expect(shown.stdout).toMatch(/^Delivery plan: pipeline /);
+    expect(shown.stdout).not.toContain('docs/pipeline.md');
+    expect(fs.existsSync(doc())).toBe(false);
+    for (const flag of ['--write', '--check']) {
+      expect(runMain(['--config', 'examples/other', flag], root, load)).toEqual({
+        code: EXIT.usage,
+        stdout: '',
+        stderr:
+          "plan: docs/pipeline.md describes the project's own configuration: --config only prints the plan of another",
+      });
+    }
+    expect(runMain(['--config'], root, load).stderr).toBe(
+      'plan: --config needs a folder (see --help)',
     );
   });
 

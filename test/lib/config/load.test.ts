@@ -259,6 +259,13 @@ describe('loadApp(root, { configRoot }) reads the configuration from another fol
       'Stage entry "only" (examples/other/stages/only.ts): environment is "nowhere", which examples/other/pipeline.config.ts does not define. Fix: use one of "test", "live", or add it to environments',
     );
   });
+
+  it('refuses a folder that does not exist, naming it and the fix', () => {
+    const root = project({ 'stages/index.ts': 'export const stages = [];\n' });
+    expect(messageOf(() => loadApp(root, { configRoot: 'examples/nope' }))).toBe(
+      'The configuration folder examples/nope does not exist. Fix: name a folder of the project holding pipeline.config.ts and stages/, e.g. examples/three-region-prod',
+    );
+  });
 });
 
 describe("the project's configurations", () => {

@@ -42,8 +42,8 @@ const plain = () => validateApp(changed(() => undefined));
 test('npm run plan prints each exception with its services and reason', () => {
   const text = renderPlanText(buildPlan(withExceptions()));
   expect(text.split('\n').filter((l) => /^ {2}(untested|all at once) /.test(l))).toEqual([
-    `  untested        alpha, beta-two: deployed by no stage before "live", though it requires approval; reason: "${UNTESTED}"`,
-    `  all at once     beta-two: all traffic at once, no canary, though "live" requires approval; reason: "${ALL_AT_ONCE}"`,
+    `  untested       alpha, beta-two: deployed by no stage before "live", though it requires approval; reason: "${UNTESTED}"`,
+    `  all at once    beta-two: all traffic at once, no canary, though "live" requires approval; reason: "${ALL_AT_ONCE}"`,
   ]);
   expect(renderPlanText(buildPlan(plain()))).not.toMatch(/^ {2}(untested|all at once) /m);
 });

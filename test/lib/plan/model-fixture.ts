@@ -121,3 +121,26 @@ export function stressModel(branch = 'release/2.0|"hotfix" #1 <b>'): AppModel {
     branch,
   );
 }
+
+/** A stage of `count` services that share every setting but their name. */
+export function manyServices(count: number, opts: { lattice?: boolean } = {}): AppModel {
+  const env = (name: string, region: string) => environmentModel(name, '555555555555', region);
+  return appModel([
+    stage(
+      'bulk',
+      Strategy.predefined('CANARY_10PERCENT_5MINUTES'),
+      Array.from({ length: count }, (_, i) =>
+        service(`service-${i}`, Strategy.predefined('CANARY_10PERCENT_5MINUTES'), 2, {
+          lattice: opts.lattice ?? false,
+        }),
+      ),
+      {
+        requiresApproval: true,
+        smokeTests: true,
+        bakeMinutes: 10,
+        blockWhileAlarming: true,
+        waves: [[env('bulk-eu', 'eu-west-1')], [env('bulk-us', 'us-east-1')]],
+      },
+    ),
+  ]);
+}

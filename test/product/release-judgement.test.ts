@@ -1,10 +1,10 @@
-import { Strategy } from '../../../lib/config/strategy';
-import { judgePolicy } from '../../../lib/service/judge-policy';
-import { judge } from '../../../runtime/judge/judge';
-import { releaseJudgementSchema } from '../../../runtime/judge/judge-config';
-import { evaluateAlarm, type AlarmSpec } from '../../../runtime/model/alarm';
-import { breaches, evaluate, type Traffic } from '../../helpers/alarm-evaluation';
-import { readAssembly } from '../../helpers/default-app';
+import { Strategy } from '../../lib/config/strategy';
+import { judgePolicy } from '../../lib/service/judge-policy';
+import { judge } from '../../runtime/judge/judge';
+import { releaseJudgementSchema } from '../../runtime/judge/judge-config';
+import { evaluateAlarm, type AlarmSpec } from '../../runtime/model/alarm';
+import { breaches, evaluate, type Traffic } from '../helpers/alarm-evaluation';
+import { readAssembly } from '../helpers/default-app';
 import {
   deployedServices,
   ofType,
@@ -12,9 +12,9 @@ import {
   type DeployedService,
   type Resource,
   type Resources,
-} from '../../helpers/deployed-service';
-import { appModel, serviceModel, stageModel } from '../../helpers/model';
-import { synthFast } from '../../helpers/synth';
+} from '../helpers/deployed-service';
+import { appModel, serviceModel, stageModel } from '../helpers/model';
+import { synthFast } from '../helpers/synth';
 
 /**
  * What decides a release in the synthesized templates: the deployment group's one alarm watches

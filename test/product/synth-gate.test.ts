@@ -14,6 +14,7 @@ const selections: [string, string[]][] = [
 let planted: Map<string, Promise<RunResult>>;
 let invalidConfig: Promise<RunResult>;
 let cycle: Promise<RunResult>;
+let missingFolder: Promise<RunResult>;
 
 beforeAll(() => {
   planted = new Map(
@@ -46,6 +47,13 @@ beforeAll(() => {
     '      invokeArn: this.alias.functionArn,',
   );
   cycle = run(looped, 'npx', ['cdk', 'synth', ...quiet]);
+  missingFolder = run(copyProject(), 'npx', [
+    'cdk',
+    'synth',
+    '-c',
+    'config=examples/nope',
+    ...quiet,
+  ]);
 });
 
 test('a dependency cycle fails synth, naming the resources in the loop and the fix', async () => {
@@ -69,6 +77,15 @@ test('an invalid configuration fails synth with one message naming the field, va
   expect(r.status).not.toBe(0);
   expect(r.output).toContain(
     'Pipeline configuration (pipeline.config.ts): pipeline.account is "12345678901x": is not a 12-digit AWS account id. Fix:',
+  );
+  expect(r.output).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
+});
+
+test('-c config= naming a folder that does not exist fails synth with one message', async () => {
+  const r = await missingFolder;
+  expect(r.status).not.toBe(0);
+  expect(r.output).toContain(
+    'The configuration folder examples/nope does not exist. Fix: name a folder of the project holding pipeline.config.ts and stages/',
   );
   expect(r.output).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
 });

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Strategy } from '../../../lib/config/strategy';
-import { appModel, serviceModel, stageModel } from '../../helpers/model';
-import { synthFast } from '../../helpers/synth';
+import { Strategy } from '../../lib/config/strategy';
+import { appModel, serviceModel, stageModel } from '../helpers/model';
+import { synthFast } from '../helpers/synth';
 
 /** The pipeline's source action may use exactly the configured connection, by its own prefix. */
 function pipelineTemplate(connectionArn: string): Template {

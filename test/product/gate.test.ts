@@ -4,19 +4,19 @@ import * as path from 'path';
 import { App, CfnResource } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { ApplicationStage } from '../../../lib/pipeline/application-stage';
+import { ApplicationStage } from '../../lib/pipeline/application-stage';
 import {
   acknowledgeReviewedWildcards,
   addComplianceChecks,
   readFindings,
   type Finding,
-} from '../../../lib/compliance/gate';
-import { stageEnvironments } from '../../../lib/config/model';
-import { Strategy } from '../../../lib/config/strategy';
-import { MonitoringStack } from '../../../lib/monitoring/monitoring-stack';
-import { FunctionBundles } from '../../../lib/service/function-bundles';
-import { appModel, fixtureService, stageModel } from '../../helpers/model';
-import { cdkJsonContext } from '../../helpers/project';
+} from '../../lib/compliance/gate';
+import { stageEnvironments } from '../../lib/config/model';
+import { Strategy } from '../../lib/config/strategy';
+import { MonitoringStack } from '../../lib/monitoring/monitoring-stack';
+import { FunctionBundles } from '../../lib/service/function-bundles';
+import { appModel, fixtureService, stageModel } from '../helpers/model';
+import { cdkJsonContext } from '../helpers/project';
 
 /**
  * One stage of a fixture model with its monitoring, outside any pipeline, in an App with the gate, with every

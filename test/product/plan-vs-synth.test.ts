@@ -1,32 +1,32 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
-import type { AppModel } from '../../../lib/config/model';
-import { Strategy } from '../../../lib/config/strategy';
-import type { SmokeTargets } from '../../../runtime/synthetic/smoke-targets';
-import type { CodeDeployConfig } from '../../../lib/plan/codedeploy';
+import type { AppModel } from '../../lib/config/model';
+import { Strategy } from '../../lib/config/strategy';
+import type { SmokeTargets } from '../../runtime/synthetic/smoke-targets';
+import type { CodeDeployConfig } from '../../lib/plan/codedeploy';
 import {
   buildPlan,
   type Plan,
   type PlannedAlarmRule,
   type PlannedEnvironment,
   type PlannedStage,
-} from '../../../lib/plan/plan';
+} from '../../lib/plan/plan';
 import {
   defaultApp,
   readAssembly,
   type AssembledApp,
   type AssembledEnvironment,
-} from '../../helpers/default-app';
+} from '../helpers/default-app';
 import {
   deployedServices,
   ofType,
   resourcesOf,
   type Resource,
   type Resources,
-} from '../../helpers/deployed-service';
-import { synthFast } from '../../helpers/synth';
-import { appModel, service, stage, stressModel } from './model-fixture';
+} from '../helpers/deployed-service';
+import { synthFast } from '../helpers/synth';
+import { appModel, service, stage, stressModel } from '../lib/plan/model-fixture';
 
 /**
  * The plan (what `npm run plan` prints and docs/pipeline.md shows) against what the app

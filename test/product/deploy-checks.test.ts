@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnOutput, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
-import { LIMITS } from '../../../lib/compliance/aws-limits';
-import { CYCLE_RULE, DEPLOY_CHECKS } from '../../../lib/compliance/deploy-checks-plugin';
-import { addComplianceChecks, readFindings, type Finding } from '../../../lib/compliance/gate';
+import { LIMITS } from '../../lib/compliance/aws-limits';
+import { CYCLE_RULE, DEPLOY_CHECKS } from '../../lib/compliance/deploy-checks-plugin';
+import { addComplianceChecks, readFindings, type Finding } from '../../lib/compliance/gate';
 
 /**
  * One breach of every kind the deploy checks know, planted in plain stacks of an App behind the

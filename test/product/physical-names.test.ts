@@ -1,7 +1,7 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { Strategy } from '../../../lib/config/strategy';
-import { appModel, serviceModel, stageModel } from '../../helpers/model';
-import { synthFast } from '../../helpers/synth';
+import { Strategy } from '../../lib/config/strategy';
+import { appModel, serviceModel, stageModel } from '../helpers/model';
+import { synthFast } from '../helpers/synth';
 
 /**
  * Two copies of the app in one account (two teams, or a second pipeline for another branch) must

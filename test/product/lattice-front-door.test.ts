@@ -1,15 +1,10 @@
-import { Strategy } from '../../../lib/config/strategy';
-import { serviceNetworkParameterName } from '../../../lib/resource-names';
-import { readAssembly, type AssembledApp } from '../../helpers/default-app';
-import {
-  deployedServices,
-  ofType,
-  resourcesOf,
-  type Resources,
-} from '../../helpers/deployed-service';
-import { frontDoorOf } from '../../helpers/lattice';
-import { appModel, environmentModel, serviceModel, stageModel } from '../../helpers/model';
-import { synthFast } from '../../helpers/synth';
+import { Strategy } from '../../lib/config/strategy';
+import { serviceNetworkParameterName } from '../../lib/resource-names';
+import { readAssembly, type AssembledApp } from '../helpers/default-app';
+import { deployedServices, ofType, resourcesOf, type Resources } from '../helpers/deployed-service';
+import { frontDoorOf } from '../helpers/lattice';
+import { appModel, environmentModel, serviceModel, stageModel } from '../helpers/model';
+import { synthFast } from '../helpers/synth';
 
 /**
  * A fixture stage with two services, one with a front door, in two environments: one where the

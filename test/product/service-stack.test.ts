@@ -1,12 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { stackResources } from '../../../lib/config/grouping';
-import { Strategy } from '../../../lib/config/strategy';
-import { serviceOutputKey, serviceStackName } from '../../../lib/resource-names';
-import { ServiceStack } from '../../../lib/service/service-stack';
-import { appModel, environmentModel, serviceModel, stageModel } from '../../helpers/model';
-import { cdkJsonContext } from '../../helpers/project';
-import { inlineCode, synthFast } from '../../helpers/synth';
+import { stackResources } from '../../lib/config/grouping';
+import { Strategy } from '../../lib/config/strategy';
+import { serviceOutputKey, serviceStackName } from '../../lib/resource-names';
+import { ServiceStack } from '../../lib/service/service-stack';
+import { appModel, environmentModel, serviceModel, stageModel } from '../helpers/model';
+import { cdkJsonContext } from '../helpers/project';
+import { inlineCode, synthFast } from '../helpers/synth';
 
 test('services placed in a shared stack deploy together in one stack named after it, one action', () => {
   const services = ['alpha', 'beta-two', 'gamma'].map((n) => serviceModel(n, { stack: 'shared' }));

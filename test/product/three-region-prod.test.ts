@@ -1,13 +1,13 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { readFindings } from '../../../lib/compliance/gate';
-import { loadApp } from '../../../lib/config/load';
-import { stageEnvironments, type AppModel } from '../../../lib/config/model';
-import { derivedNames } from '../../../lib/config/names';
-import { pipelineStageName, stageHealthAlarmName } from '../../../lib/resource-names';
-import { lintErrors, templatesIn } from '../../../scripts/lib/cfn-lint';
-import { readAssembly, type AssembledApp } from '../../helpers/default-app';
-import { ROOT } from '../../helpers/project';
-import { synthApp } from '../../helpers/synth';
+import { readFindings } from '../../lib/compliance/gate';
+import { loadApp } from '../../lib/config/load';
+import { stageEnvironments, type AppModel } from '../../lib/config/model';
+import { derivedNames } from '../../lib/config/names';
+import { pipelineStageName, stageHealthAlarmName } from '../../lib/resource-names';
+import { lintErrors, templatesIn } from '../../scripts/lib/cfn-lint';
+import { readAssembly, type AssembledApp } from '../helpers/default-app';
+import { ROOT } from '../helpers/project';
+import { synthApp } from '../helpers/synth';
 
 /**
  * The documented example: prod in three regions over two waves (examples/three-region-prod),

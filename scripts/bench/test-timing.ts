@@ -1,0 +1,249 @@
+/**
+ * `npm run bench:tests [-- --runs 3] [--baseline <folder>] [--write]` (`--help` for the details)
+ *
+ * Times README's two commands, each `--runs` times, and prints the medians: `npm test` in this
+ * project with warm caches (a first run warms them and is not counted), and on a fresh clone
+ * README's main job, `npm ci && npx cdk synth`, then its test command, `npm test`, with cold
+ * caches. A fresh clone is a new copy of the project's files without node_modules; npm's own
+ * cache serves the packages, as on any machine that installed them once. With `--baseline`, the
+ * `npm test` of another checkout of the project (an older commit, its node_modules installed)
+ * runs in every round too, so that the ratio holds on a busy machine. `--write` puts the section
+ * into docs/benchmarks.md, leaving the rest of the page as `npm run bench` wrote it.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { copyProject } from '../lib/copy-project';
+import { UsageError } from './args';
+import { machineLine } from './report';
+import { Workspace, type CommandResult } from './workspace';
+
+const ROOT = path.join(__dirname, '..', '..');
+const PAGE = path.join(ROOT, 'docs', 'benchmarks.md');
+
+/** Where the section sits in docs/benchmarks.md; `npm run bench -- --write` keeps it. */
+export const SECTION = {
+  start: '<!-- test-timing:start -->',
+  end: '<!-- test-timing:end -->',
+} as const;
+
+/** What README promises of the commands this measures. */
+export const TARGET_SECONDS = 60;
+
+export const USAGE = `Usage: npm run bench:tests [-- --runs 3] [--baseline <folder>] [--write]
+
+Times README's commands, each --runs times, and prints the medians of wall and CPU time:
+npm test here with warm caches, and on a fresh copy of the project npm ci, npx cdk synth
+and npm test (cold caches). About 3 minutes a round on two idle cores.
+
+  --runs N             rounds (default 3; the medians need an odd number)
+  --baseline <folder>  also time npm test in <folder>, another checkout of the project with
+                       its node_modules installed, once a round: ratios hold on a busy machine
+  --write              put the section into docs/benchmarks.md (nothing is written without it)
+  --help               this text`;
+
+export interface TimingArgs {
+  readonly runs: number;
+  readonly baseline?: string;
+  readonly write: boolean;
+  readonly help: boolean;
+}
+
+export function parseTimingArgs(argv: readonly string[]): TimingArgs {
+  let runs = 3;
+  let baseline: string | undefined;
+  let write = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--write') write = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--runs') {
+      const value = argv[++i] ?? '';
+      if (!/^[1-9]\d*$/.test(value) || Number(value) % 2 === 0) {
+        throw new UsageError(
+          `--runs needs an odd number of rounds, got "${value}". Fix: e.g. --runs 3`,
+        );
+      }
+      runs = Number(value);
+    } else if (arg === '--baseline') {
+      const value = argv[++i];
+      if (value === undefined || !fs.existsSync(path.join(value, 'package.json'))) {
+        throw new UsageError(
+          `--baseline needs a folder holding another checkout of the project, got "${value ?? ''}". Fix: e.g. --baseline ../before`,
+        );
+      }
+      baseline = path.resolve(value);
+    } else {
+      throw new UsageError(`unknown argument "${arg}". Fix: see npm run bench:tests -- --help`);
+    }
+  }
+  return { runs, write, help, ...(baseline !== undefined && { baseline }) };
+}
+
+/** One command, timed once a round. */
+export interface Timed {
+  readonly label: string;
+  readonly runs: readonly Pick<CommandResult, 'seconds' | 'cpuSeconds'>[];
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const seconds = (value: number) => value.toFixed(1);
+
+/** A row of the table: the command, its runs, and the medians of wall and CPU time. */
+function row(timed: Timed): string {
+  const cpu = timed.runs.map((r) => r.cpuSeconds).filter((c): c is number => c !== undefined);
+  return `| ${timed.label} | ${timed.runs.map((r) => seconds(r.seconds)).join(', ')} | ${seconds(median(timed.runs.map((r) => r.seconds)))} | ${cpu.length === timed.runs.length ? seconds(median(cpu)) : '–'} |`;
+}
+
+/** The section of docs/benchmarks.md, between its markers. */
+export function timingSection(
+  rows: readonly Timed[],
+  notes: readonly string[],
+  machine: string,
+): string {
+  return [
+    SECTION.start,
+    '## Tests and the first run',
+    '',
+    'Generated by `npm run bench:tests -- --write`. Each command ran once a round, rounds one after',
+    'the other; the medians are of those runs. Wall time is what a person waits; CPU time (user and',
+    'system, every process of the command) is steadier on a busy machine.',
+    '',
+    machine,
+    '',
+    '| command | runs, wall (s) | median wall (s) | median CPU (s) |',
+    '|---|---|---:|---:|',
+    ...rows.map(row),
+    '',
+    ...notes.map((n) => `- ${n}`),
+    SECTION.end,
+  ].join('\n');
+}
+
+/** The page with `section` in place of the one it held, or added at its end. */
+export function withSection(page: string, section: string): string {
+  const start = page.indexOf(SECTION.start);
+  const end = page.indexOf(SECTION.end);
+  if (start >= 0 && end > start) {
+    return `${page.slice(0, start)}${section}${page.slice(end + SECTION.end.length)}`;
+  }
+  return `${page.trimEnd()}\n\n${section}\n`;
+}
+
+/** The section a page holds, if any: what `npm run bench -- --write` carries over. */
+export function sectionOf(page: string): string | undefined {
+  const start = page.indexOf(SECTION.start);
+  const end = page.indexOf(SECTION.end);
+  return start >= 0 && end > start ? page.slice(start, end + SECTION.end.length) : undefined;
+}
+
+function failed(what: string, result: CommandResult): Error {
+  return new Error(`${what} failed (exit ${result.status}):\n${result.tail}`);
+}
+
+async function main(args: TimingArgs): Promise<void> {
+  const workspace = new Workspace();
+  const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const load = [os.loadavg()[0]];
+  const timed = async (cwd: string, what: string, command: string, argv: string[]) => {
+    const result = await workspace.run(cwd, command, argv);
+    if (result.status !== 0) throw failed(`${what} in ${cwd}`, result);
+    log(`${what}: ${seconds(result.seconds)} s, CPU ${seconds(result.cpuSeconds ?? NaN)} s`);
+    return result;
+  };
+  const warm: CommandResult[] = [];
+  const baseline: CommandResult[] = [];
+  const install: CommandResult[] = [];
+  const synth: CommandResult[] = [];
+  const firstRun: { seconds: number; cpuSeconds?: number }[] = [];
+  const cold: CommandResult[] = [];
+  let synthLines = 0;
+  try {
+    await timed(ROOT, 'npm test, warming the caches (not counted)', 'npm', ['test']);
+    if (args.baseline) {
+      await timed(args.baseline, 'baseline npm test, warming (not counted)', 'npm', ['test']);
+    }
+    for (let round = 1; round <= args.runs; round++) {
+      log(`round ${round} of ${args.runs}`);
+      warm.push(await timed(ROOT, 'npm test (warm)', 'npm', ['test']));
+      if (args.baseline) {
+        baseline.push(await timed(args.baseline, 'baseline npm test', 'npm', ['test']));
+      }
+      const clone = copyProject(ROOT, workspace.folder('clone'), { linkNodeModules: false });
+      install.push(await timed(clone, 'fresh clone: npm ci', 'npm', ['ci']));
+      synth.push(await timed(clone, 'fresh clone: npx cdk synth', 'npx', ['cdk', 'synth']));
+      synthLines = Math.max(synthLines, synth.at(-1)!.output.trim().split('\n').length);
+      firstRun.push({
+        seconds: install.at(-1)!.seconds + synth.at(-1)!.seconds,
+        cpuSeconds: (install.at(-1)!.cpuSeconds ?? NaN) + (synth.at(-1)!.cpuSeconds ?? NaN),
+      });
+      cold.push(await timed(clone, 'fresh clone: npm test (cold caches)', 'npm', ['test']));
+      fs.rmSync(clone, { recursive: true, force: true });
+    }
+  } finally {
+    workspace.dispose();
+  }
+  load.push(os.loadavg()[0]);
+  const rows: Timed[] = [
+    { label: '`npm test`, warm caches (tsc, ESLint, Prettier, Jest)', runs: warm },
+    ...(args.baseline
+      ? [{ label: `baseline: \`npm test\` in ${path.basename(args.baseline)}`, runs: baseline }]
+      : []),
+    { label: 'fresh clone: `npm ci`', runs: install },
+    { label: 'fresh clone: `npx cdk synth`', runs: synth },
+    {
+      label: 'fresh clone: `npm ci && npx cdk synth` (README, set-up and main job)',
+      runs: firstRun,
+    },
+    { label: 'fresh clone: `npm test`, cold caches', runs: cold },
+  ];
+  const verdict = (what: string, runs: readonly { seconds: number }[]) => {
+    const m = median(runs.map((r) => r.seconds));
+    return `${what}: median ${seconds(m)} s, ${m <= TARGET_SECONDS ? 'within' : 'over'} README's ${TARGET_SECONDS} s.`;
+  };
+  const notes = [
+    verdict('`npm test` with warm caches', warm),
+    verdict('`npm ci && npx cdk synth` on a fresh clone', firstRun),
+    ...(args.baseline
+      ? [
+          `Against the baseline in the same rounds: \`npm test\` takes ${(median(warm.map((r) => r.seconds)) / median(baseline.map((r) => r.seconds))).toFixed(2)}× its wall time and ${(median(warm.map((r) => r.cpuSeconds ?? NaN)) / median(baseline.map((r) => r.cpuSeconds ?? NaN))).toFixed(2)}× its CPU time.`,
+        ]
+      : []),
+    `\`npx cdk synth\` printed ${synthLines} lines.`,
+    `Load average (1 minute) when the rounds started and ended: ${load.map((l) => l.toFixed(1)).join(' and ')}; above 2 on two cores, other work shared the machine and the wall times are longer than on an idle one.`,
+  ];
+  const section = timingSection(rows, notes, machineLine());
+  console.log(`\n${section}`);
+  if (args.write) {
+    const page = fs.existsSync(PAGE) ? fs.readFileSync(PAGE, 'utf8') : '# Benchmarks\n';
+    fs.writeFileSync(PAGE, withSection(page, section));
+    console.log(`written to ${path.relative(process.cwd(), PAGE) || PAGE}`);
+  }
+}
+
+if (require.main === module) {
+  let args: TimingArgs;
+  try {
+    args = parseTimingArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`npm run bench:tests: ${error.message}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(USAGE);
+  } else {
+    main(args).catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    });
+  }
+}
