@@ -1,6 +1,7 @@
 import {
   applicationStageId,
   conditionsRoleName,
+  smokeTestRoleName,
   deployActionName,
   healthGateName,
   hookFunctionName,
@@ -180,6 +181,12 @@ export function derivedNames(
   for (const region of regions) {
     const what = `conditions role in ${region}`;
     add('role', conditionsRoleName(stage.prefix, region), what, stageOwner, false, common);
+  }
+  if (stage.smokeTests) {
+    for (const wave of stage.waves) {
+      const what = `smoke step's role of wave ${wave.index}`;
+      add('role', smokeTestRoleName(stage.prefix, wave), what, stageOwner, false, common);
+    }
   }
   const createsNetwork = stage.waves.some((w) =>
     w.environments.some((e) => e.lattice.serviceNetwork === undefined),

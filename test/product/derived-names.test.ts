@@ -138,6 +138,7 @@ function matcher(app: DefaultApp, functions: readonly string[]): (pattern: strin
     environment: anyOf(environments.map((e) => e.name)),
     region: anyOf(environments.map((e) => e.region)),
     function: anyOf(functions),
+    wave: '[1-9]\\d*',
     version: `(?:\\d+|${escape(TOKEN)})`,
   };
   return (pattern) =>
