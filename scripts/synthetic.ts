@@ -13,6 +13,8 @@ import path from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { packageName } from '../lib/config/handler-check';
+import { DEFAULTS } from '../lib/config/schema';
+import { LIVE_ALIAS, serviceBaseName, stagePrefix } from '../lib/resource-names';
 import { describeEnvironmentError } from '../runtime/synthetic/environment-error';
 import { inProcessInvoker, type InProcessHandler } from '../runtime/synthetic/in-process-invoker';
 import { lambdaInvoker } from '../runtime/synthetic/lambda-invoker';
@@ -59,6 +61,9 @@ export interface ServiceResult extends CheckResult {
   readonly environment?: string;
 }
 
+/** The sample's pipelineName (pipeline.config.ts), for the examples of ARNs. */
+const SAMPLE_PIPELINE = 'lambda-services';
+
 const HELP = `Usage:
   npm run synthetic -- [options] <service> [<service>...]
   npm run synthetic -- --remote [options] <service> [<service>...]
@@ -66,10 +71,11 @@ const HELP = `Usage:
 
 Runs the synthetic checks of services/<service>/synthetic.ts and prints a pass/fail table.
 
-Without --remote the checks run in this process against services/<service>/handler.ts.
+Without --remote the checks run in this process against the service's handler
+(services/<service>/handler.ts, or the file \`handler\` names in its service.ts).
 With --remote they invoke the deployed function whose alias ARN is in the environment
 variable SYNTHETIC_TARGET_<SERVICE> (name upper-cased, hyphens as underscores), e.g.
-  SYNTHETIC_TARGET_ORDER_HISTORY=arn:aws:lambda:eu-west-1:123456789012:function:dev-order-history:live
+  SYNTHETIC_TARGET_ORDER_HISTORY=${exampleAliasArn('order-history')}
 With --targets they run against every target of a smoke-targets file, as the pipeline's smoke
 step does (synth writes them to cdk.out/smoke/<stage>-wave<N>.json): each service's alias, or
 its VPC Lattice URL when the target has one (HTTPS, signed with SigV4).
@@ -302,7 +308,7 @@ function aliasFromEnv(service: string, ctx: Context): Invoker {
   const arn = ctx.io.env[variable]?.trim();
   if (!arn) {
     throw new UsageError(
-      `${variable} is not set: export it with the ARN of ${service}'s deployed alias, e.g. ${variable}=arn:aws:lambda:eu-west-1:123456789012:function:dev-${service}:live`,
+      `${variable} is not set: export it with the ARN of ${service}'s deployed alias, e.g. ${variable}=${exampleAliasArn(service)}`,
     );
   }
   const region = regionOf(arn);
@@ -313,20 +319,43 @@ function aliasFromEnv(service: string, ctx: Context): Invoker {
 }
 
 async function inProcess(service: string, servicesDir: string): Promise<Invoker> {
-  const handlerFile = path.join(servicesDir, service, 'handler.ts');
+  const file = await handlerFileOf(service, servicesDir);
+  const handlerFile = path.join(servicesDir, service, file);
+  const shown = `services/${service}/${file}`;
   if (!existsSync(handlerFile)) {
-    throw new UsageError(`services/${service}/handler.ts does not exist`);
+    throw new UsageError(`${shown} does not exist`);
   }
-  const handlerModule = await importModule<{ handler?: unknown }>(
-    handlerFile,
-    `services/${service}/handler.ts`,
-  );
+  const handlerModule = await importModule<{ handler?: unknown }>(handlerFile, shown);
   if (typeof handlerModule.handler !== 'function') {
-    throw new UsageError(`services/${service}/handler.ts does not export a function \`handler\``);
+    throw new UsageError(`${shown} does not export a function \`handler\``);
   }
   return inProcessInvoker(handlerModule.handler as InProcessHandler<unknown>, {
     functionName: service,
   });
+}
+
+/**
+ * The handler file of a service, relative to its folder: what `handler` in its service.ts
+ * names, as synth bundles it, or handler.ts.
+ */
+async function handlerFileOf(service: string, servicesDir: string): Promise<string> {
+  const definition = path.join(servicesDir, service, 'service.ts');
+  if (!existsSync(definition)) return DEFAULTS.handler;
+  const mod = await importModule<{ service?: { handler?: unknown } }>(
+    definition,
+    `services/${service}/service.ts`,
+  );
+  const named = mod.service?.handler;
+  return typeof named === 'string' ? named : DEFAULTS.handler;
+}
+
+/**
+ * An alias ARN as the product names it: the function `<pipeline>-<stage>-<service>` of the
+ * sample's pipeline, in dev, with its `live` alias.
+ */
+function exampleAliasArn(service: string): string {
+  const name = serviceBaseName(stagePrefix(SAMPLE_PIPELINE, 'dev'), service);
+  return `arn:aws:lambda:eu-west-1:123456789012:function:${name}:${LIVE_ALIAS}`;
 }
 
 async function importModule<T>(file: string, name: string): Promise<T> {

@@ -248,6 +248,8 @@ const environmentVars = z.record(
 
 /** Defaults the resolution in `validate.ts` applies; docs/configuration.md lists them. */
 export const DEFAULTS = {
+  /** The handler file of a service, relative to its folder. */
+  handler: 'handler.ts',
   memoryMb: 256,
   timeoutSeconds: 10,
   errorRatePercent: 1,

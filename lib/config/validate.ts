@@ -608,7 +608,7 @@ function parseServices(loadedServices: readonly LoadedService[]): Map<string, Pa
         `${where}: name is "${def.name}" but the folder is ${shownDir}/. Fix: make the name match the folder, or rename the folder`,
       );
     }
-    const handlerFile = def.handler ?? 'handler.ts';
+    const handlerFile = def.handler ?? DEFAULTS.handler;
     const entry = path.join(loaded.dir, handlerFile);
     const shown = path.posix.join(shownDir, handlerFile);
     if (loaded.handlerSource === undefined && !fs.existsSync(entry)) {

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { loadApp } from '../../lib/config/load';
+import { LIVE_ALIAS, serviceBaseName, stagePrefix } from '../../lib/resource-names';
 import { knownServices } from '../../scripts/synthetic';
 import { ROOT } from '../helpers/project';
 import { arn, rows, targets } from '../helpers/smoke-targets';
@@ -65,6 +67,11 @@ describe('npm run synthetic (child process)', () => {
     expect(stdout).toContain('--remote');
     expect(stdout).toContain('SYNTHETIC_TARGET_<SERVICE>');
     expect(stdout).toContain('--targets <file>');
+    // The example ARN names a function as the sample's pipeline names it.
+    const example = /SYNTHETIC_TARGET_ORDER_HISTORY=(\S+)/.exec(stdout)?.[1];
+    const name = serviceBaseName(stagePrefix(loadApp(ROOT).pipelineName, 'dev'), 'order-history');
+    expect(example).toMatch(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:/);
+    expect(example?.endsWith(`:function:${name}:${LIVE_ALIAS}`)).toBe(true);
   });
 
   it('turns network trouble into one line per fix, without a stack trace or SDK notice, and exits 2', () => {

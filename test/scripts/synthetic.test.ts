@@ -71,6 +71,37 @@ describe('main (in-process)', () => {
     ]);
   });
 
+  it('runs the handler file that `handler` in service.ts names, as synth bundles it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'synthetic-handler-'));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    write('named/service.ts', "export const service = { handler: 'src/main.ts' };\n");
+    write(
+      'named/src/main.ts',
+      "export const handler = async () => ({ statusCode: 200, body: 'from main' });\n",
+    );
+    write(
+      'named/synthetic.ts',
+      "export const checks = [{ name: 'main answers', event: {}, expect: { statusCode: 200, bodyContains: ['from main'] } }];\n",
+    );
+    write('missing/service.ts', "export const service = { handler: 'src/absent.ts' };\n");
+    write(
+      'missing/synthetic.ts',
+      "export const checks = [{ name: 'x', event: {}, expect: {} }];\n",
+    );
+    const named = await runMain(['named'], { servicesDir: dir });
+    expect(rows(named.stdout).map((r) => r.slice(0, 3))).toEqual([
+      ['named', 'main answers', 'PASS'],
+    ]);
+    expect(named.code).toBe(0);
+    const missing = await runMain(['missing'], { servicesDir: dir });
+    expect(missing.stderr).toBe('synthetic: services/missing/src/absent.ts does not exist');
+    expect(missing.code).toBe(EXIT.usage);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('names a package the handler or its checks import that is not installed, and the install', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'synthetic-packages-'));
     const write = (file: string, text: string) => {

@@ -65,6 +65,16 @@ interface Followed {
  * GetAlias, ListDeploymentTargets, BatchGetDeploymentTargets. ListRuleExecutions once when the
  * release waits at an entry condition.
  */
+/** The first line `watch` prints: the execution it follows, through which waves, how often. */
+export function followingLine(
+  executionId: string,
+  stage: string,
+  waves: number,
+  pollMs: number,
+): string {
+  return `Following execution ${executionId} through ${stage} (${waves === 1 ? 'one wave' : `${waves} waves`}), every ${duration(pollMs)}:`;
+}
+
 export const watch: Command = async (selection, deps) => {
   const { app } = selection;
   const pipeline = pipelinePlace(app);
@@ -86,9 +96,7 @@ async function followRelease(selection: Selection, deps: CommandDeps): Promise<n
       `nothing in progress in ${stage.name}: ${waves.map((w) => `wave ${w.wave.index} ${w.name} ${w.state.latestExecution?.status ?? 'never ran'}`).join(' · ')}`,
     );
   }
-  out(
-    `Following execution ${executionId} through ${stage.name} (${waves.length === 1 ? 'one wave' : `${waves.length} waves`}), every ${duration(pollMs)}:`,
-  );
+  out(followingLine(executionId, stage.name, waves.length, pollMs));
   const canaries = new Canaries(selection, deps);
   let hinted = false;
   for (;;) {
