@@ -55,18 +55,16 @@ export const DESIGN_SERVICES = 200;
 /**
  * Pipeline actions one wave of a stage needs in its pipeline stage: in each of its environments
  * one deploy action per service stack (change sets are off; the monitoring stacks deploy in a
- * wave of their own), then the approval (first wave of a stage that requires one) and the smoke
- * test (one step after the wave, when the stage runs smoke tests).
+ * wave of their own), then the smoke test and the bake (one action each after the wave, when the
+ * stage runs smoke tests and bakes). The approval is a pipeline stage of its own.
  */
 export function waveActions(
   serviceStacks: number,
-  wave: { readonly index: number; readonly environments: number },
-  stage: { readonly requiresApproval: boolean; readonly smokeTests: boolean },
+  environments: number,
+  stage: { readonly smokeTests: boolean; readonly bakeMinutes: number },
 ): number {
   return (
-    wave.environments * serviceStacks +
-    (stage.requiresApproval && wave.index === 1 ? 1 : 0) +
-    (stage.smokeTests ? 1 : 0)
+    environments * serviceStacks + (stage.smokeTests ? 1 : 0) + (stage.bakeMinutes > 0 ? 1 : 0)
   );
 }
 
@@ -76,6 +74,7 @@ export function waveActions(
  * for more, so that DESIGN_SERVICES services still fit one pipeline stage per wave.
  */
 export function maxSingleStacks(environmentsPerWave = 1): number {
+  // Two actions of the stage are not deploys: the smoke test and the bake.
   const perEnvironment = Math.floor((MAX_ACTIONS_PER_STAGE - 2) / environmentsPerWave);
   for (let singles = MAX_SINGLE_STACKS; singles > 0; singles--) {
     const groups = Math.ceil((DESIGN_SERVICES - singles) / MAX_SERVICES_PER_GROUP);

@@ -574,11 +574,11 @@ function checkPipelineLimits(where: string, stage: StageModel): void {
   }
   for (const wave of stage.waves) {
     const width = wave.environments.length;
-    const actions = waveActions(stacks.size, { index: wave.index, environments: width }, stage);
+    const actions = waveActions(stacks.size, width, stage);
     if (actions <= MAX_ACTIONS_PER_STAGE) continue;
     const extras = [
-      ...(stage.requiresApproval && wave.index === 1 ? ['1 approval'] : []),
       ...(stage.smokeTests ? ['1 smoke test'] : []),
+      ...(stage.bakeMinutes > 0 ? ['1 bake'] : []),
     ];
     const perEnvironment = `${stacks.size} service stacks`;
     const breakdown = [

@@ -128,7 +128,9 @@ function scenarioFor(service: SimulatedService, c: JudgementCase): Scenario {
 export function formatJudgement(rows: readonly JudgementRow[], runs: number): string {
   const pct = (n: number) => `${((100 * n) / runs).toFixed(1)}%`;
   const lines = [
-    `Release judgement: ${runs} simulated releases per row (npm run -s simulate, seed 1), each service of ${rows[0]?.stage ?? '-'} with its configuration; the old version fails 0.1% with a p99 of half the threshold; the synthetic checks do not reach the fault`,
+    '## Release judgement',
+    '',
+    `${runs} simulated releases per row (npm run -s simulate, seed 1), each service of ${rows[0]?.stage ?? '-'} with its configuration; the old version fails 0.1% with a p99 of half the threshold; the synthetic checks do not reach the fault.`,
     '',
     '| service | situation | rolled back before 100% | after 100% | completed | must | |',
     '| --- | --- | --: | --: | --: | --- | --- |',

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { waveActions } from '../../lib/config/grouping';
 import { stageEnvironments } from '../../lib/config/model';
 import { buildCommands } from '../../lib/pipeline/build-commands';
 import {
@@ -151,6 +152,16 @@ test("each wave deploys its environments' service stacks, and nothing else", () 
     ).toEqual(stacks.sort());
     for (const a of deploys(pipelineStage))
       expect(a.Configuration!.ActionMode).toBe('CREATE_UPDATE');
+  }
+});
+
+test("each wave holds exactly the actions the synth counts against CodePipeline's limit", () => {
+  for (const { stage, wave, pipelineStage } of waves()) {
+    const stacks = new Set(stage.services.map((sv) => sv.stack)).size;
+    expect({
+      stage: pipelineStage.Name,
+      actions: waveActions(stacks, wave.environments.length, stage),
+    }).toEqual({ stage: pipelineStage.Name, actions: pipelineStage.Actions.length });
   }
 });
 

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFindings } from '../../lib/compliance/gate';
+import { waveActions } from '../../lib/config/grouping';
 import { loadApp } from '../../lib/config/load';
 import { stageEnvironments, type AppModel } from '../../lib/config/model';
 import { derivedNames } from '../../lib/config/names';
@@ -84,6 +85,15 @@ test("wave 1's deploy precedes its bake, which precedes wave 2's parallel deploy
   const first = Math.min(...deploys(two).map((a) => a.RunOrder));
   for (const region of regions) {
     expect(deploys(two).some((a) => a.Region === region && a.RunOrder === first)).toBe(true);
+  }
+});
+
+test("each wave holds exactly the actions the synth counts against CodePipeline's limit", () => {
+  const stacks = new Set(prod().services.map((sv) => sv.stack)).size;
+  for (const wave of prod().waves) {
+    const actions = stageOf(wave.index).Actions.length;
+    expect(actions).toBe(waveActions(stacks, wave.environments.length, prod()));
+    expect(actions).toBe(wave.environments.length * stacks + 2);
   }
 });
 

@@ -73,24 +73,18 @@ test('adding services never moves one already placed, and no group outgrows its 
   );
 });
 
-test('a wave counts its stacks once per environment, the approval in wave 1 and its smoke test', () => {
-  const stage = { requiresApproval: true, smokeTests: true };
-  expect(waveActions(10, { index: 1, environments: 1 }, stage)).toBe(10 + 1 + 1);
-  expect(waveActions(10, { index: 2, environments: 2 }, stage)).toBe(2 * 10 + 1);
-  expect(waveActions(10, { index: 1, environments: 3 }, stage)).toBe(3 * 10 + 1 + 1);
-  expect(
-    waveActions(10, { index: 1, environments: 1 }, { requiresApproval: false, smokeTests: false }),
-  ).toBe(10);
+test('a wave counts its stacks once per environment, then its smoke test and its bake', () => {
+  const stage = { smokeTests: true, bakeMinutes: 15 };
+  expect(waveActions(10, 1, stage)).toBe(10 + 1 + 1);
+  expect(waveActions(10, 3, stage)).toBe(3 * 10 + 1 + 1);
+  expect(waveActions(10, 2, { smokeTests: true, bakeMinutes: 0 })).toBe(2 * 10 + 1);
+  expect(waveActions(10, 1, { smokeTests: false, bakeMinutes: 0 })).toBe(10);
 });
 
 test(`${DESIGN_SERVICES} services placed this way fit one pipeline stage per wave of up to 3 environments`, () => {
   for (const width of [1, 2, 3]) {
     const stacks = new Set(grow(DESIGN_SERVICES, width).map(stackOf)).size;
-    const actions = waveActions(
-      stacks,
-      { index: 1, environments: width },
-      { requiresApproval: true, smokeTests: true },
-    );
+    const actions = waveActions(stacks, width, { smokeTests: true, bakeMinutes: 15 });
     expect({ width, fits: actions <= MAX_ACTIONS_PER_STAGE }).toEqual({ width, fits: true });
   }
   expect([1, 2, 3, 4].map(maxSingleStacks)).toEqual([MAX_SINGLE_STACKS, 11, 2, 0]);
@@ -117,7 +111,7 @@ test('a stage of too many stacks is refused before synth, with the count and the
 test('a wave of two environments of too many stacks is refused, counting both environments', () => {
   const placements = Array.from({ length: 25 }, (_, i) => ({ name: `s${i}` }));
   expect(() => validateApp(withServices(placements, [['live'], ['live-b', 'live-c']]))).toThrow(
-    'Stage entry "live" (stages/live.ts): wave 2 (live-b, live-c) with 25 services in 25 stacks needs 51 pipeline actions (2 environments × 25 service stacks + 1 smoke test), more than the 50 one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has 11 single-service stacks), or deploy to fewer environments in this wave',
+    'Stage entry "live" (stages/live.ts): wave 2 (live-b, live-c) with 25 services in 25 stacks needs 52 pipeline actions (2 environments × 25 service stacks + 1 smoke test + 1 bake), more than the 50 one CodePipeline stage holds, so the stage would be split and deploy in sequence (another canary window each). Fix: place the services added last into shared stacks with { name, stack: "group-N" } (npm run new-service does this once a stage has 11 single-service stacks), or deploy to fewer environments in this wave',
   );
 });
 
