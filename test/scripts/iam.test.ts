@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { readIamApp, type IamApp, type Statement } from '../../scripts/iam/app';
 import { checkApp, type Finding } from '../../scripts/iam/check';
+import { parseIamArgs } from '../../scripts/iam/cli';
 import { roleExpectations, type RoleExpectation } from '../../scripts/iam/expectations';
 import { ResolvingStack, UnresolvableError } from '../../scripts/iam/resolve';
 import { defaultApp } from '../helpers/default-app';
@@ -123,4 +127,27 @@ test('the resolver gives concrete ARNs, and names what it cannot resolve', () =>
   expect(stack.value({ 'Fn::Select': [1, { 'Fn::Split': [':', 'a:b:c'] }] })).toBe('b');
   expect(() => stack.value({ 'Fn::GetAtt': ['T', 'Arn'] })).toThrow(UnresolvableError);
   expect(() => stack.value({ 'Fn::If': ['c', 'a', 'b'] })).toThrow(/Fn::If is not resolved/);
+});
+
+test('the command line: a folder and --config are read; a bad option or a missing assembly is refused with the fix', () => {
+  const assembled = defaultApp();
+  const cwd = path.dirname(assembled.outdir);
+  const folder = path.basename(assembled.outdir);
+  expect(parseIamArgs([folder, '--config', 'examples/three-region-prod'], cwd)).toEqual({
+    outdir: assembled.outdir,
+    configRoot: 'examples/three-region-prod',
+  });
+  expect(() => parseIamArgs(['--bogus'], cwd)).toThrow(
+    'unknown option --bogus. Usage: npm run iam [-- <cdk.out>] [--config <folder>]',
+  );
+  expect(() => parseIamArgs([folder, '--config'], cwd)).toThrow('--config needs a folder');
+  expect(() => parseIamArgs(['a', 'b'], cwd)).toThrow('one assembly folder at most, got a, b.');
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-cli-'));
+  expect(() => parseIamArgs([], empty)).toThrow(
+    'cdk.out holds no synthesized app (no manifest.json). Fix: run npx cdk synth first, or name the folder that holds it: npm run iam -- <cdk.out>',
+  );
+  expect(() => parseIamArgs(['--config', 'examples/three-region-prod'], empty)).toThrow(
+    'Fix: run npx cdk synth -c config=examples/three-region-prod first',
+  );
+  fs.rmSync(empty, { recursive: true });
 });
