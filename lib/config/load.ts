@@ -265,10 +265,41 @@ function loadProblem(error: unknown, rootDir: string, full: string): string {
     return `it imports "${missing}"${where}, which is not installed. Fix: npm install --save-dev ${packageName(missing)} (configuration files run at synth only: a dev dependency)`;
   }
   if (e?.name === 'TSError' || e?.name === 'SyntaxError') {
-    return `${firstProblem(error, rootDir)}. Fix: correct the file (npx tsc --noEmit shows every error)`;
+    const problem =
+      (e.name === 'SyntaxError' && syntaxProblem(error, rootDir, full)) ||
+      firstProblem(error, rootDir);
+    return `${problem}. Fix: correct the file (npx tsc --noEmit shows every error)`;
   }
   const at = thrownAt(error, rootDir);
   return `it throws ${e?.name ?? 'an error'}: ${firstProblem(error, rootDir)}${at ? ` (at ${at})` : ''}. Fix: correct the file so that it loads without throwing: synth runs it to read the configuration`;
+}
+
+/**
+ * A syntax error where the user wrote it. ts-node reports TypeScript's syntax errors itself (a
+ * TSError, read by `firstProblem`); a loader that transpiles without reporting them (Jest's)
+ * hands Node JavaScript that does not parse, and Node's `Unexpected token '}'` points into code
+ * the user did not write. TypeScript's parser names the first problem in the file itself:
+ * `stages/a.ts:1:26: error TS1109: Expression expected`.
+ */
+function syntaxProblem(error: unknown, rootDir: string, full: string): string | undefined {
+  // Node's stack names the file that did not parse on a line of its own: `/abs/stages/a.ts:1`.
+  const file = String((error as Error)?.stack ?? '')
+    .split('\n')
+    .map((line) => /^(.+\.[cm]?tsx?):\d+$/.exec(line.trim())?.[1])
+    .find((f) => f !== undefined && path.isAbsolute(f));
+  const source = file && fs.existsSync(file) ? file : full;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const { diagnostics } = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
+    fileName: source,
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.CommonJS },
+  });
+  const first = diagnostics?.find((d) => d.file && d.start !== undefined);
+  if (!first) return undefined;
+  const { line, character } = first.file!.getLineAndCharacterOfPosition(first.start!);
+  const text = ts.flattenDiagnosticMessageText(first.messageText, ' ').replace(/\.$/, '');
+  return `${shownPath(rootDir, source)}:${line + 1}:${character + 1}: error TS${first.code}: ${text}`;
 }
 
 /** `stages/prod.ts:12:7`: the first place in the project (not a package) the error was thrown. */

@@ -89,9 +89,21 @@ describe('loadApp() tells which file each stage entry comes from', () => {
     });
     const message = messageOf(() => loadApp(root));
     expect(message).toBe(
-      "stages/a.ts cannot be loaded: Unexpected token '}'. Fix: correct the file (npx tsc --noEmit shows every error)",
+      'stages/a.ts cannot be loaded: stages/a.ts:1:26: error TS1109: Expression expected. Fix: correct the file (npx tsc --noEmit shows every error)',
     );
     expect(message).not.toContain('\n');
+  });
+
+  it('names the imported file, line and column where a syntax error is', () => {
+    const root = made({
+      'stages/index.ts': "import { a } from './a';\nexport const stages = [a];\n",
+      'stages/a.ts':
+        "import { accounts } from './accounts';\nexport const a = { name: accounts };\n",
+      'stages/accounts.ts': "export const accounts = {\n  dev: '1',\n  prod: ,\n};\n",
+    });
+    expect(messageOf(() => loadApp(root))).toBe(
+      'stages/a.ts cannot be loaded: stages/accounts.ts:3:9: error TS1109: Expression expected. Fix: correct the file (npx tsc --noEmit shows every error)',
+    );
   });
 });
 
