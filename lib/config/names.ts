@@ -178,7 +178,7 @@ export function derivedNames(
     add('function', healthGateName(pipelineName), what, stageOwner, false, parts);
   }
   const regions = new Set(stage.waves.flatMap((w) => w.environments.map((e) => e.region)));
-  for (const region of regions) {
+  for (const region of stage.bakeMinutes > 0 ? regions : []) {
     const what = `conditions role in ${region}`;
     add('role', conditionsRoleName(stage.prefix, region), what, stageOwner, false, common);
   }

@@ -87,11 +87,14 @@ export class MonitoringStack extends Stack {
       code: props.judgeCode,
       action: new SnsAction(this.notifications.topic),
     });
-    new ConditionsRole(this, 'Conditions', {
-      roleName: conditionsRoleName(stage.prefix, environment.region),
-      pipelineAccount: props.pipelineAccount,
-      alarms: [this.health.stageAlarm],
-    });
+    // Only a stage that bakes has a bake action to assume it.
+    if (stage.bakeMinutes > 0) {
+      new ConditionsRole(this, 'Conditions', {
+        roleName: conditionsRoleName(stage.prefix, environment.region),
+        pipelineAccount: props.pipelineAccount,
+        alarms: [this.health.stageAlarm],
+      });
+    }
 
     if (stage.services.some((s) => s.lattice) && !environment.lattice.serviceNetwork) {
       this.serviceNetwork = new StageServiceNetwork(this, 'ServiceNetwork', {

@@ -45,6 +45,8 @@ export interface AttachedPolicy {
 export interface RoleInfo {
   readonly stack: StackInfo;
   readonly logicalId: string;
+  /** The construct path CDK records in the template's metadata (`aws:cdk:path`), if any. */
+  readonly cdkPath?: string;
   readonly arn: string;
   readonly trust: PolicyDocument;
   readonly policies: readonly AttachedPolicy[];
@@ -192,9 +194,11 @@ export function readIamApp(outdir: string): IamApp {
           }
           return { name: managedArn, document: known };
         });
+        const cdkPath = (res as { Metadata?: Record<string, unknown> }).Metadata?.['aws:cdk:path'];
         roles.set(arn, {
           stack,
           logicalId: id,
+          ...(typeof cdkPath === 'string' && { cdkPath }),
           arn,
           trust: resolveDocument(r, res.Properties?.AssumeRolePolicyDocument),
           policies: [

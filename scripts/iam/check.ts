@@ -11,7 +11,7 @@ import { roleExpectations, type ExpectedCall, type RoleExpectation } from './exp
  * of the project grants must be one a call of the role makes.
  */
 
-export type Problem = 'denied' | 'allowed' | 'extra' | 'error';
+export type Problem = 'denied' | 'allowed' | 'extra' | 'error' | 'unchecked';
 
 export interface Finding {
   readonly problem: Problem;
@@ -22,6 +22,8 @@ export interface Finding {
 
 export interface CheckResult {
   readonly expectations: readonly RoleExpectation[];
+  /** Roles CDK Pipelines makes for its own actions and scopes itself: not simulated. */
+  readonly cdkPipelinesRoles: readonly RoleInfo[];
   readonly findings: readonly Finding[];
   /** Simulations run. */
   readonly simulations: number;
@@ -70,7 +72,35 @@ export async function checkApp(model: AppModel, app: IamApp): Promise<CheckResul
     }
     findings.push(...extraGrants(e));
   }
-  return { expectations, findings, simulations };
+  const checked = new Set(expectations.map((e) => e.role.arn));
+  const cdkPipelinesRoles: RoleInfo[] = [];
+  for (const role of app.roles.values()) {
+    if (checked.has(role.arn)) continue;
+    if (madeByCdkPipelines(role)) {
+      cdkPipelinesRoles.push(role);
+      continue;
+    }
+    findings.push({
+      problem: 'unchecked',
+      label: role.cdkPath ?? `${role.stack.name}/${role.logicalId}`,
+      role: role.arn,
+      message: `a role of the app that no expectation describes, so nothing checks what it may do. Fix: declare the calls its code makes (AWS_CALLS beside the code) and add the role to scripts/iam/expectations.ts, or remove the role if nothing uses it`,
+    });
+  }
+  return { expectations, cdkPipelinesRoles, findings, simulations };
+}
+
+/**
+ * A role CDK Pipelines creates inside its `CodePipeline` construct (the pipeline stack's
+ * `Pipeline`) for its own actions (source, build, self-mutation, asset publishing, an approval,
+ * an invoke action) and grants itself. The pipeline's own role is among them and is checked for
+ * what this project adds to it; the others run no code of this project.
+ */
+function madeByCdkPipelines(role: RoleInfo): boolean {
+  const stackHasPipeline = Object.values(role.stack.template.Resources ?? {}).some(
+    (r) => r.Type === 'AWS::CodePipeline::Pipeline',
+  );
+  return stackHasPipeline && role.cdkPath?.split('/')[1] === 'Pipeline';
 }
 
 /** The actions of the project's statements of a role that no call of the role makes. */

@@ -151,3 +151,29 @@ test('the command line: a folder and --config are read; a bad option or a missin
   );
   fs.rmSync(empty, { recursive: true });
 });
+
+test('a role no expectation describes is a finding; the roles CDK Pipelines makes for its own actions are listed apart', async () => {
+  const model = defaultApp().model;
+  const clean = await checkApp(model, app);
+  expect(clean.findings).toEqual([]);
+  expect(clean.cdkPipelinesRoles.length).toBeGreaterThan(0);
+  for (const role of clean.cdkPipelinesRoles) {
+    expect(role.cdkPath).toMatch(new RegExp(`^${role.stack.name}/Pipeline/`));
+  }
+  // The post-traffic hook's role again, under another name and in no expectation.
+  const original = app.roles.get(post.role.arn)!;
+  const arn = post.role.arn.replace(/role\/.*$/, 'role/left-over-role');
+  const stray = { ...original, arn, logicalId: 'LeftOverRole', cdkPath: 'stack/LeftOver/Resource' };
+  const { findings } = await checkApp(model, {
+    ...app,
+    roles: new Map([...app.roles, [arn, stray]]),
+  });
+  expect(findings).toEqual([
+    expect.objectContaining({
+      problem: 'unchecked',
+      role: arn,
+      label: 'stack/LeftOver/Resource',
+      message: expect.stringContaining('Fix: declare the calls its code makes'),
+    }),
+  ]);
+});

@@ -640,8 +640,11 @@ export const cases: ReadonlyArray<readonly [string, (i: ChangeableInput) => void
     `${test}: services[2] is "payments-ledger": its post-traffic hook function would be named "fixture-pipeline-with-long-name-xx-test-payments-ledger-post-hook", 65 characters, over Lambda's limit of 64 characters for function names. Fix: shorten the service name "payments-ledger", the stage name "test" or pipelineName "fixture-pipeline-with-long-name-xx" (pipeline.config.ts) by 1 character or more between them`,
   ],
   [
-    'the role the stage conditions read alarms with over 64 characters (IAM names it with the region)',
-    (i) => (config(i).pipelineName = `fixture-${'x'.repeat(32)}`),
+    'the role the bake reads alarms with over 64 characters (IAM names it with the region)',
+    (i) => {
+      config(i).pipelineName = `fixture-${'x'.repeat(32)}`;
+      stage(i, 'test').bakeMinutes = 15;
+    },
     `${test}: name is "test": its conditions role in eu-west-1 would be named "fixture-${'x'.repeat(32)}-test-conditions-eu-west-1", 66 characters, over IAM's limit of 64 characters for role names. Fix: shorten the stage name "test" or pipelineName "fixture-${'x'.repeat(32)}" (pipeline.config.ts) by 2 characters or more between them`,
   ],
   [
