@@ -176,6 +176,8 @@ export function derivedNames(
     const parts = [`pipelineName "${pipelineName}" (${configFile})`];
     const what = "bake's health gate function";
     add('function', healthGateName(pipelineName), what, stageOwner, false, parts);
+    const role = "bake's health gate role (the alarm readers trust it by name)";
+    add('role', healthGateName(pipelineName), role, stageOwner, false, parts);
   }
   const regions = new Set(stage.waves.flatMap((w) => w.environments.map((e) => e.region)));
   for (const region of stage.bakeMinutes > 0 ? regions : []) {

@@ -5,16 +5,20 @@ import { Construct } from 'constructs';
 export interface ConditionsRoleProps {
   /** Physical role name, known to the pipeline before the role exists. */
   readonly roleName: string;
-  /** The tools account, whose pipeline evaluates the stage conditions. */
+  /** The tools account, whose pipeline bakes the stage's waves. */
   readonly pipelineAccount: string;
+  /** The role in that account that may assume this one: the bake function's. */
+  readonly trustedRoleArn: string;
   /** The alarms the conditions read. */
   readonly alarms: readonly IAlarm[];
 }
 
 /**
  * The role the pipeline's bake action assumes in a stage's account to read its health alarm and
- * the alarm's history: trusted by the pipeline's account only, allowed those reads and nothing
- * else.
+ * the alarm's history, allowed those reads and nothing else. Its trust policy names the pipeline's
+ * account with a condition on the caller's role (`aws:PrincipalArn`), so that no other identity
+ * of that account may assume it; a condition, not the role as principal, because IAM would
+ * replace a principal role by its unique id, which a recreated role does not keep.
  */
 export class ConditionsRole extends Construct {
   readonly role: Role;
@@ -23,7 +27,9 @@ export class ConditionsRole extends Construct {
     super(scope, id);
     this.role = new Role(this, 'Role', {
       roleName: props.roleName,
-      assumedBy: new AccountPrincipal(props.pipelineAccount),
+      assumedBy: new AccountPrincipal(props.pipelineAccount).withConditions({
+        ArnEquals: { 'aws:PrincipalArn': props.trustedRoleArn },
+      }),
       description:
         "Assumed by the delivery pipeline's bake action to read this stage's health alarm and its history",
     });

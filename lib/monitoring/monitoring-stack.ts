@@ -20,6 +20,8 @@ export interface MonitoringStackProps extends StackProps {
   readonly environment: EnvironmentModel;
   /** The tools account: its pipeline's stage conditions read this stage's health alarm. */
   readonly pipelineAccount: string;
+  /** The bake function's role in the tools account: the one identity the alarm reader trusts. */
+  readonly bakeRoleArn: string;
   /**
    * Addresses told about the stage's alarms and failed deployments.
    * @default none
@@ -92,6 +94,7 @@ export class MonitoringStack extends Stack {
       new ConditionsRole(this, 'Conditions', {
         roleName: conditionsRoleName(stage.prefix, environment.region),
         pipelineAccount: props.pipelineAccount,
+        trustedRoleArn: props.bakeRoleArn,
         alarms: [this.health.stageAlarm],
       });
     }

@@ -38,6 +38,8 @@ export class HealthGate extends Construct {
     const fn = new CompliantFunction(this, 'Gate', {
       code: props.code,
       functionName: props.functionName,
+      // Named, so that the alarm readers' trust policies can name it (healthGateRoleArn).
+      roleName: props.functionName,
       description:
         "Bakes the pipeline's waves: watches each wave's health alarms for the stage's bakeMinutes after it reached 100%",
       memorySize: 256,

@@ -13,6 +13,8 @@ export interface MonitoringStageProps extends StageProps {
   readonly environment: EnvironmentModel;
   /** The tools account, whose pipeline reads the stage's health alarm. */
   readonly pipelineAccount: string;
+  /** The bake function's role in the tools account: the one identity the alarm reader trusts. */
+  readonly bakeRoleArn: string;
   /** @default none */
   readonly notificationEmails?: readonly string[];
   /** The bundled code of every function (the stage's release judge). */
@@ -39,6 +41,7 @@ export class MonitoringStage extends Stage {
       stage,
       environment: props.environment,
       pipelineAccount: props.pipelineAccount,
+      bakeRoleArn: props.bakeRoleArn,
       notificationEmails: props.notificationEmails,
       judgeCode: props.code.judge(stage.name),
       description: `${stage.name} monitoring: notification topic, fleet and health alarms, release judge, the pipeline's alarm reader, overview dashboard`,

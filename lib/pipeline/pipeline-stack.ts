@@ -40,6 +40,7 @@ import {
   approvalConditions,
   bakeParameters,
   bakeRoleArns,
+  healthGateRoleArn,
   entryRuleRoleArns,
   waveConditions,
   type StageConditions,
@@ -124,6 +125,7 @@ export class PipelineStack extends Stack {
           stage,
           environment,
           pipelineAccount: model.pipelineEnv.account,
+          bakeRoleArn: healthGateRoleArn(model.pipelineName, model.pipelineEnv),
           notificationEmails: model.notificationEmails,
           code: props.code,
         });

@@ -5,6 +5,7 @@ import type { GateParameters } from '../../runtime/gates/health-gate';
 import {
   bootstrapLookupRoleName,
   conditionsRoleName,
+  healthGateName,
   stageHealthAlarmName,
 } from '../resource-names';
 import { partitionOf } from './smoke-targets';
@@ -64,6 +65,17 @@ export function entryRuleRoleArn(env: EnvironmentModel): string {
  */
 export function conditionsRoleArn(stage: StageModel, env: EnvironmentModel): string {
   return `arn:${partitionOf(env.region)}:iam::${env.account}:role/${conditionsRoleName(stage.prefix, env.region)}`;
+}
+
+/**
+ * The role of the bake function (`<pipeline>-health-gate`, named like the function) in the
+ * pipeline's account: the only identity the alarm readers trust.
+ */
+export function healthGateRoleArn(
+  pipelineName: string,
+  pipelineEnv: { account: string; region: string },
+): string {
+  return `arn:${partitionOf(pipelineEnv.region)}:iam::${pipelineEnv.account}:role/${healthGateName(pipelineName)}`;
 }
 
 /** The deployment window as a rule. */

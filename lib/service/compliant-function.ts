@@ -43,6 +43,11 @@ export interface CompliantFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** @default one month */
   readonly logRetention?: RetentionDays;
+  /**
+   * Physical name of its role, for a role another account's trust policy names.
+   * @default a name CloudFormation generates
+   */
+  readonly roleName?: string;
 }
 
 /**
@@ -63,6 +68,7 @@ export class CompliantFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const role = new Role(this, 'Role', {
+      roleName: props.roleName,
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${props.functionName}`,
     });

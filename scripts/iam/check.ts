@@ -146,7 +146,12 @@ async function simulate(app: IamApp, role: RoleInfo, call: ExpectedCall): Promis
       principal,
       action: call.action,
       resource: { resource: call.resource, accountId: account },
-      contextVariables: { ...call.context },
+      // The global keys AWS sets on every request of a role's session.
+      contextVariables: {
+        'aws:PrincipalArn': principal,
+        ...(accountOf(principal) && { 'aws:PrincipalAccount': accountOf(principal)! }),
+        ...call.context,
+      },
     },
     identityPolicies,
     serviceControlPolicies: [],

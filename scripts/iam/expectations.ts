@@ -602,6 +602,15 @@ function pipelineExpectations(model: AppModel, app: IamApp): RoleExpectation[] {
               why: 'another alarm',
             },
             { action: 'cloudwatch:PutMetricAlarm', resource: health, why: 'changing the alarm' },
+            {
+              action: 'sts:AssumeRole',
+              resource: roleArn,
+              why: `assuming the alarm reader as another identity of the pipeline's account (${model.pipelineEnv.account}) allowed sts:AssumeRole on "*"`,
+              principal: {
+                arn: stranger(model.pipelineEnv.account),
+                policies: [{ Effect: 'Allow' as const, Action: 'sts:AssumeRole', Resource: '*' }],
+              },
+            },
           ],
           owns: ownsAll,
           skipped: [],

@@ -1,5 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { AppModel } from '../../lib/config/model';
 import { MAX_ALARMS_PER_WIDGET } from '../../lib/monitoring/stage-overview-dashboard';
+import { healthGateRoleArn } from '../../lib/pipeline/stage-conditions';
 import {
   conditionsRoleName,
   fleetAlarmName,
@@ -20,11 +22,13 @@ import { ofType, resourcesOf, statementsOf } from '../helpers/deployed-service';
  */
 let environments: readonly AssembledEnvironment[];
 let pipelineAccount: string;
+let model: AppModel;
 
 beforeAll(() => {
   const app = defaultApp();
   environments = app.environments;
   pipelineAccount = app.model.pipelineEnv.account;
+  model = app.model;
 });
 
 const each = (check: (e: AssembledEnvironment, monitoring: Template) => void) => () => {
@@ -153,6 +157,10 @@ test(
     expect(trust).toHaveLength(1);
     expect(trust[0].Action).toBe('sts:AssumeRole');
     expect(JSON.stringify(trust[0].Principal)).toContain(`:iam::${pipelineAccount}:root`);
+    // Of that account, the bake function's role only.
+    expect(trust[0].Condition).toEqual({
+      ArnEquals: { 'aws:PrincipalArn': healthGateRoleArn(model.pipelineName, model.pipelineEnv) },
+    });
     const roleId = ofType(monitoring.toJSON().Resources, 'AWS::IAM::Role').find(
       ([, r]) => r === role,
     )![0];

@@ -17,6 +17,7 @@ import { MonitoringStack } from '../../lib/monitoring/monitoring-stack';
 import { FunctionBundles } from '../../lib/service/function-bundles';
 import { appModel, fixtureService, stageModel } from '../helpers/model';
 import { cdkJsonContext } from '../helpers/project';
+import { healthGateRoleArn } from '../../lib/pipeline/stage-conditions';
 
 /**
  * One stage of a fixture model with its monitoring, outside any pipeline, in an App with the gate, with every
@@ -48,6 +49,7 @@ describe('constructs planted in a stage stack', () => {
       stage,
       environment: stageEnvironments(stage)[0],
       pipelineAccount: model.pipelineEnv.account,
+      bakeRoleArn: healthGateRoleArn(model.pipelineName, model.pipelineEnv),
       env: stageEnvironments(stage)[0],
       judgeCode: FunctionBundles.build(model, outdir).judge(stage.name),
     });

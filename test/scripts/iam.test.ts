@@ -177,3 +177,24 @@ test('a role no expectation describes is a finding; the roles CDK Pipelines make
     }),
   ]);
 });
+
+test("an alarm reader that trusts the whole pipeline account, not the bake's role, is a finding", async () => {
+  const model = defaultApp().model;
+  const reader = roleExpectations(model, app).find((e) => e.kind === 'alarm reader')!;
+  const role = app.roles.get(reader.role.arn)!;
+  const loose = {
+    ...role,
+    trust: {
+      ...role.trust,
+      Statement: role.trust.Statement.map(({ Condition: _condition, ...s }) => s),
+    },
+  };
+  expect(JSON.stringify(role.trust)).toContain('aws:PrincipalArn');
+  const { findings } = await checkApp(model, {
+    ...app,
+    roles: new Map([...app.roles, [role.arn, loose]]),
+  });
+  expect(findings.map((f) => [f.problem, f.role, f.message.split(' (')[0]])).toEqual([
+    ['allowed', role.arn, `sts:AssumeRole on ${role.arn}`],
+  ]);
+});
