@@ -33,7 +33,7 @@ export function renderPlanText(plan: Plan): string {
       ]),
       '  ',
     ),
-    `  each: topic, a fleet alarm per service on its ${LIVE_ALIAS} alias, the health alarm (any fleet alarm), the release judge (every minute, the verdicts the deployment groups' alarms watch), the role the stage conditions read the health alarm with, the overview dashboard`,
+    `  each: topic, a fleet alarm per service on its ${LIVE_ALIAS} alias, the health alarm (any fleet alarm), the release judge (every minute, the verdicts the deployment groups' alarms watch), in a stage that bakes the role its bake reads the health alarm with, the overview dashboard`,
   ];
   plan.stages.forEach((stage, index) => {
     const waves = stage.waves.length === 1 ? '' : `, ${stage.waves.length} waves`;
