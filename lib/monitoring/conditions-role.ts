@@ -1,3 +1,4 @@
+import { Arn, ArnFormat } from 'aws-cdk-lib';
 import { AccountPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
@@ -5,9 +6,7 @@ import { Construct } from 'constructs';
 export interface ConditionsRoleProps {
   /** Physical role name, known to the pipeline before the role exists. */
   readonly roleName: string;
-  /** The tools account, whose pipeline bakes the stage's waves. */
-  readonly pipelineAccount: string;
-  /** The role in that account that may assume this one: the bake function's. */
+  /** The one role that may assume this one: the bake function's, in the pipeline's account. */
   readonly trustedRoleArn: string;
   /** The alarms the conditions read. */
   readonly alarms: readonly IAlarm[];
@@ -27,7 +26,9 @@ export class ConditionsRole extends Construct {
     super(scope, id);
     this.role = new Role(this, 'Role', {
       roleName: props.roleName,
-      assumedBy: new AccountPrincipal(props.pipelineAccount).withConditions({
+      assumedBy: new AccountPrincipal(
+        Arn.split(props.trustedRoleArn, ArnFormat.SLASH_RESOURCE_NAME).account,
+      ).withConditions({
         ArnEquals: { 'aws:PrincipalArn': props.trustedRoleArn },
       }),
       description:

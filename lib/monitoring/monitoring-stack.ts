@@ -18,8 +18,6 @@ export interface MonitoringStackProps extends StackProps {
   readonly stage: StageModel;
   /** The environment of the stage this stack watches. */
   readonly environment: EnvironmentModel;
-  /** The tools account: its pipeline's stage conditions read this stage's health alarm. */
-  readonly pipelineAccount: string;
   /** The bake function's role in the tools account: the one identity the alarm reader trusts. */
   readonly bakeRoleArn: string;
   /**
@@ -93,7 +91,6 @@ export class MonitoringStack extends Stack {
     if (stage.bakeMinutes > 0) {
       new ConditionsRole(this, 'Conditions', {
         roleName: conditionsRoleName(stage.prefix, environment.region),
-        pipelineAccount: props.pipelineAccount,
         trustedRoleArn: props.bakeRoleArn,
         alarms: [this.health.stageAlarm],
       });

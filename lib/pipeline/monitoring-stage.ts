@@ -11,8 +11,6 @@ export interface MonitoringStageProps extends StageProps {
   readonly stage: StageModel;
   /** The environment of the stage it watches. */
   readonly environment: EnvironmentModel;
-  /** The tools account, whose pipeline reads the stage's health alarm. */
-  readonly pipelineAccount: string;
   /** The bake function's role in the tools account: the one identity the alarm reader trusts. */
   readonly bakeRoleArn: string;
   /** @default none */
@@ -40,7 +38,6 @@ export class MonitoringStage extends Stage {
       stackName: monitoringStackName(stage.prefix),
       stage,
       environment: props.environment,
-      pipelineAccount: props.pipelineAccount,
       bakeRoleArn: props.bakeRoleArn,
       notificationEmails: props.notificationEmails,
       judgeCode: props.code.judge(stage.name),

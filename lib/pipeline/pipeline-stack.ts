@@ -124,7 +124,6 @@ export class PipelineStack extends Stack {
         const monitoringStage = new MonitoringStage(this, monitoringStageId(stage, environment), {
           stage,
           environment,
-          pipelineAccount: model.pipelineEnv.account,
           bakeRoleArn: healthGateRoleArn(model.pipelineName, model.pipelineEnv),
           notificationEmails: model.notificationEmails,
           code: props.code,

@@ -48,7 +48,6 @@ describe('constructs planted in a stage stack', () => {
     new MonitoringStack(app, 'Monitoring', {
       stage,
       environment: stageEnvironments(stage)[0],
-      pipelineAccount: model.pipelineEnv.account,
       bakeRoleArn: healthGateRoleArn(model.pipelineName, model.pipelineEnv),
       env: stageEnvironments(stage)[0],
       judgeCode: FunctionBundles.build(model, outdir).judge(stage.name),
