@@ -136,10 +136,11 @@ async function simulate(app: IamApp, role: RoleInfo, call: ExpectedCall): Promis
     ? [{ name: 'probe', policy: { Version: '2012-10-17', Statement: call.principal.policies } }]
     : role.policies.map((p) => ({ name: p.name, policy: normalize(p.document) }));
   const resourcePolicy = call.identityOnly ? undefined : resourcePolicyOf(app, call);
+  const principalAccount = accountOf(principal);
   // A call judged on the role's own policies alone is simulated as within the role's account.
   const account =
     call.resource === '*' || call.identityOnly
-      ? (accountOf(principal) ?? role.stack.account)
+      ? (principalAccount ?? role.stack.account)
       : (accountOf(call.resource) ?? role.stack.account);
   const simulation: Simulation = {
     request: {
@@ -149,7 +150,7 @@ async function simulate(app: IamApp, role: RoleInfo, call: ExpectedCall): Promis
       // The global keys AWS sets on every request of a role's session.
       contextVariables: {
         'aws:PrincipalArn': principal,
-        ...(accountOf(principal) && { 'aws:PrincipalAccount': accountOf(principal)! }),
+        ...(principalAccount && { 'aws:PrincipalAccount': principalAccount }),
         ...call.context,
       },
     },
@@ -161,7 +162,7 @@ async function simulate(app: IamApp, role: RoleInfo, call: ExpectedCall): Promis
   // A request to another account with no resource policy there: nothing can allow it.
   if (
     !resourcePolicy &&
-    account !== accountOf(principal) &&
+    account !== principalAccount &&
     !call.identityOnly &&
     call.resource !== '*'
   ) {
@@ -173,7 +174,7 @@ async function simulate(app: IamApp, role: RoleInfo, call: ExpectedCall): Promis
     // alike): the simulator will not choose, so evaluate without its resource-type validation.
     // Within one account the role's own policies decide (the app's resource policies only
     // allow), which is all this path needs: the simulator's unvalidated path takes none.
-    if (account !== accountOf(principal)) {
+    if (account !== principalAccount) {
       return {
         result: 'error',
         error: 'a cross-account request of two resource types',

@@ -12,6 +12,11 @@ import { checkAssembly, formatFindings } from './check';
 
 const USAGE = 'Usage: npm run iam [-- <cdk.out>] [--config <folder>]';
 
+/** A folder as the messages show it: relative to where the command runs. */
+function shown(dir: string, cwd = process.cwd()): string {
+  return path.relative(cwd, dir) || dir;
+}
+
 /** What the command line asks for, or a one-line refusal naming the bad value and the fix. */
 export function parseIamArgs(
   argv: readonly string[],
@@ -40,7 +45,7 @@ export function parseIamArgs(
   const outdir = path.resolve(cwd, positional[0] ?? 'cdk.out');
   if (!fs.existsSync(path.join(outdir, 'manifest.json'))) {
     throw new Error(
-      `${path.relative(cwd, outdir) || outdir} holds no synthesized app (no manifest.json). Fix: run npx cdk synth${configRoot ? ` -c config=${configRoot}` : ''} first, or name the folder that holds it: npm run iam -- <cdk.out>`,
+      `${shown(outdir, cwd)} holds no synthesized app (no manifest.json). Fix: run npx cdk synth${configRoot ? ` -c config=${configRoot}` : ''} first, or name the folder that holds it: npm run iam -- <cdk.out>`,
     );
   }
   return { outdir, ...(configRoot && { configRoot }) };
@@ -50,9 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const { outdir, configRoot } = parseIamArgs(argv);
   const root = path.join(__dirname, '..', '..');
   const model = loadApp(root, configRoot ? { configRoot } : {});
-  process.stdout.write(
-    `IAM check of ${path.relative(process.cwd(), outdir) || outdir}: simulating every role's calls…\n`,
-  );
+  process.stdout.write(`IAM check of ${shown(outdir)}: simulating every role's calls…\n`);
   const result = await checkAssembly(model, outdir);
   const roles = result.expectations.length;
   if (result.findings.length > 0) {

@@ -13,11 +13,11 @@ import {
 import { partitionOf } from '../../lib/pipeline/smoke-targets';
 import {
   bakeRoleArns,
+  conditionsRoleArn,
   ENTRY_RULE_CALLS,
   entryRuleRoleArns,
 } from '../../lib/pipeline/stage-conditions';
 import {
-  conditionsRoleName,
   healthGateName,
   hookFunctionName,
   LIVE_ALIAS,
@@ -587,7 +587,7 @@ function pipelineExpectations(model: AppModel, app: IamApp): RoleExpectation[] {
       if (stage.bakeMinutes <= 0) continue;
       for (const env of stageEnvironments(stage)) {
         const place = new Place(app, env.account, env.region);
-        const roleArn = `arn:${place.partition}:iam::${env.account}:role/${conditionsRoleName(stage.prefix, env.region)}`;
+        const roleArn = conditionsRoleArn(stage, env);
         const label = `${stage.name} ${env.name}: alarm reader`;
         const health = place.arn('cloudwatch', `alarm:${stageHealthAlarmName(stage.prefix)}`);
         out.push({

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFindings } from '../../lib/compliance/gate';
-import { waveActions } from '../../lib/config/grouping';
+import { servicesByStack, waveActions } from '../../lib/config/grouping';
 import { loadApp } from '../../lib/config/load';
 import { stageEnvironments, type AppModel } from '../../lib/config/model';
 import { derivedNames } from '../../lib/config/names';
@@ -89,7 +89,7 @@ test("wave 1's deploy precedes its bake, which precedes wave 2's parallel deploy
 });
 
 test("each wave holds exactly the actions the synth counts against CodePipeline's limit", () => {
-  const stacks = new Set(prod().services.map((sv) => sv.stack)).size;
+  const stacks = servicesByStack(prod().services).size;
   for (const wave of prod().waves) {
     const actions = stageOf(wave.index).Actions.length;
     expect(actions).toBe(waveActions(stacks, wave.environments.length, prod()));
